@@ -1,0 +1,299 @@
+// Package client is the embedded client of the Invent organization API: one typed method per
+// endpoint of the contract, pagination done for the caller, typed errors, and retries that respect
+// the API's rate limit without ever repeating a request the server may have acted on.
+package client
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+)
+
+// DefaultBaseURL is the production API.
+const DefaultBaseURL = "https://api.useinvent.com"
+
+// Defaults for Config fields left zero.
+const (
+	DefaultMaxRetries      = 5
+	DefaultPageConcurrency = 4
+	defaultMinRetryWait    = 500 * time.Millisecond
+	defaultMaxRetryWait    = 30 * time.Second
+	// maxServerWait caps how long one Retry-After or X-RateLimit-Reset may make the client sleep: a
+	// rate-limit window is a minute, so anything longer is a broken header, better reported than obeyed.
+	maxServerWait = 2 * time.Minute
+)
+
+// Config makes a Client.
+type Config struct {
+	// BaseURL is the API root; https is required unless the host is loopback. Empty: DefaultBaseURL.
+	BaseURL string
+	// Token is the API key sent as a bearer token. It never appears in logs or errors.
+	Token string
+	// UserAgent is sent on every request.
+	UserAgent string
+	// HTTPClient sends the requests; nil: a client with a 60-second timeout.
+	HTTPClient *http.Client
+	// MaxRetries is how many times a retryable failure is retried; negative: never. Zero: default.
+	MaxRetries int
+	// MinRetryWait and MaxRetryWait bound the exponential backoff between attempts. Zero: defaults.
+	MinRetryWait time.Duration
+	MaxRetryWait time.Duration
+	// PageConcurrency is how many numbered pages are fetched at once. Zero: default.
+	PageConcurrency int
+	// Logger, when set, is told about every attempt. Entries carry no headers and no token.
+	Logger func(ctx context.Context, entry RequestLog)
+}
+
+// RequestLog describes one attempt of one request, for the Logger hook.
+type RequestLog struct {
+	Method   string
+	Path     string
+	Status   int // 0 when no answer arrived
+	Attempt  int // 1 for the first try
+	Duration time.Duration
+	// RetryIn is the wait before the next attempt, when there will be one.
+	RetryIn time.Duration
+	Err     error
+}
+
+// Client calls the Invent API. It is safe for concurrent use.
+type Client struct {
+	baseURL         *url.URL
+	token           string
+	userAgent       string
+	httpClient      *http.Client
+	maxRetries      int
+	minRetryWait    time.Duration
+	maxRetryWait    time.Duration
+	pageConcurrency int
+	logger          func(context.Context, RequestLog)
+
+	// pauseUntil is when the API said the caller may send again (rate limit exhausted or 429). Every
+	// request waits for it, so that ten concurrent operations do not each run into the same 429.
+	pauseMu    sync.Mutex
+	pauseUntil time.Time
+}
+
+// New checks cfg and makes a Client.
+func New(cfg Config) (*Client, error) {
+	base, err := ParseBaseURL(cfg.BaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(cfg.Token) == "" {
+		return nil, errors.New("an API token is required")
+	}
+	c := &Client{
+		baseURL:         base,
+		token:           cfg.Token,
+		userAgent:       cfg.UserAgent,
+		httpClient:      cfg.HTTPClient,
+		maxRetries:      cfg.MaxRetries,
+		minRetryWait:    cfg.MinRetryWait,
+		maxRetryWait:    cfg.MaxRetryWait,
+		pageConcurrency: cfg.PageConcurrency,
+		logger:          cfg.Logger,
+	}
+	if c.httpClient == nil {
+		c.httpClient = &http.Client{Timeout: 60 * time.Second}
+	}
+	switch {
+	case c.maxRetries == 0:
+		c.maxRetries = DefaultMaxRetries
+	case c.maxRetries < 0:
+		c.maxRetries = 0
+	}
+	if c.minRetryWait <= 0 {
+		c.minRetryWait = defaultMinRetryWait
+	}
+	if c.maxRetryWait <= 0 {
+		c.maxRetryWait = defaultMaxRetryWait
+	}
+	if c.pageConcurrency <= 0 {
+		c.pageConcurrency = DefaultPageConcurrency
+	}
+	return c, nil
+}
+
+// ParseBaseURL checks an API root: an absolute http(s) URL without query or fragment, https unless the
+// host is loopback (127.0.0.0/8, ::1, localhost). Empty means DefaultBaseURL.
+func ParseBaseURL(raw string) (*url.URL, error) {
+	if raw == "" {
+		raw = DefaultBaseURL
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL such as %s", raw, DefaultBaseURL)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", raw)
+	}
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return nil, fmt.Errorf("base URL %q uses plain http, which is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// retryMode says which failures a request may be retried after.
+type retryMode int
+
+const (
+	// retryIdempotent: the request can be repeated safely (GET, PUT-like PATCH, DELETE, the join upsert).
+	retryIdempotent retryMode = iota
+	// retryUnsent: the request creates something, so it is repeated only when the server provably did
+	// not act on it. A duplicate invite grants access nobody declared, which is worse than an error.
+	retryUnsent
+)
+
+// request is one API call, before any attempt.
+type request struct {
+	method string
+	path   string
+	query  url.Values
+	body   any
+	mode   retryMode
+}
+
+// do sends req with retries and decodes a 2xx body into out (when out is non-nil and there is a
+// body). It returns the final status code.
+func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
+	var payload []byte
+	if req.body != nil {
+		var err error
+		if payload, err = json.Marshal(req.body); err != nil {
+			return 0, fmt.Errorf("encoding the %s %s request: %w", req.method, req.path, err)
+		}
+	}
+	for attempt := 1; ; attempt++ {
+		if err := c.waitForPause(ctx); err != nil {
+			return 0, err
+		}
+		start := time.Now()
+		status, header, body, sendErr := c.send(ctx, req, payload)
+		wait, retry := c.retryDecision(ctx, req, attempt, status, header, sendErr)
+		entry := RequestLog{
+			Method: req.method, Path: req.path, Status: status, Attempt: attempt,
+			Duration: time.Since(start), Err: sendErr,
+		}
+		if retry {
+			entry.RetryIn = wait
+		}
+		c.log(ctx, entry)
+
+		if sendErr == nil && status >= 200 && status < 300 {
+			if out != nil && len(bytes.TrimSpace(body)) > 0 {
+				if err := json.Unmarshal(body, out); err != nil {
+					return status, fmt.Errorf("decoding the answer to %s %s: %w", req.method, req.path, err)
+				}
+			}
+			return status, nil
+		}
+		if !retry {
+			if sendErr != nil {
+				return status, c.scrub(fmt.Errorf("%s %s: %w", req.method, req.path, sendErr))
+			}
+			return status, decodeAPIError(req.method, req.path, status, body)
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return status, err
+		}
+	}
+}
+
+// send makes one attempt. The answer's body is read whole (bounded for errors) so the connection is reused.
+func (c *Client) send(ctx context.Context, req request, payload []byte) (int, http.Header, []byte, error) {
+	target := *c.baseURL
+	target.Path = c.baseURL.Path + req.path
+	target.RawQuery = req.query.Encode()
+	var body io.Reader
+	if payload != nil {
+		body = bytes.NewReader(payload)
+	}
+	httpReq, err := http.NewRequestWithContext(ctx, req.method, target.String(), body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	httpReq.Header.Set("Authorization", "Bearer "+c.token)
+	httpReq.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		httpReq.Header.Set("User-Agent", c.userAgent)
+	}
+	if payload != nil {
+		httpReq.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.httpClient.Do(httpReq)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	limit := int64(64 << 20)
+	if resp.StatusCode >= 300 {
+		limit = maxErrorBody
+	}
+	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
+	if err != nil && resp.StatusCode < 300 {
+		return resp.StatusCode, resp.Header, nil, fmt.Errorf("reading the answer: %w", err)
+	}
+	c.notePause(resp.StatusCode, resp.Header)
+	return resp.StatusCode, resp.Header, data, nil
+}
+
+func (c *Client) log(ctx context.Context, entry RequestLog) {
+	if c.logger == nil {
+		return
+	}
+	if entry.Err != nil {
+		entry.Err = c.scrub(entry.Err)
+	}
+	c.logger(ctx, entry)
+}
+
+// scrub removes the token from an error's text. Nothing the client builds contains it; this guards
+// against a transport or proxy that echoes request headers into its errors.
+func (c *Client) scrub(err error) error {
+	if err == nil || !strings.Contains(err.Error(), c.token) {
+		return err
+	}
+	return errors.New(strings.ReplaceAll(err.Error(), c.token, "[REDACTED]"))
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// call sends req and decodes the answer as a T.
+func call[T any](ctx context.Context, c *Client, req request) (*T, error) {
+	var out T
+	if _, err := c.do(ctx, req, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}

@@ -1,0 +1,74 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+)
+
+// MemberFilter narrows ListMembers; empty fields do not filter.
+type MemberFilter struct {
+	// Role is a content role; RoleGuest matches members whose role is null.
+	Role ContentRole
+	// Search matches name or email, case-insensitively.
+	Search string
+}
+
+// RemoveResult says what a member removal did.
+type RemoveResult int
+
+// Outcomes of RemoveMember.
+const (
+	// MemberRemoved: the member was removed (205).
+	MemberRemoved RemoveResult = iota
+	// MemberNotFound: the user was not a member (204).
+	MemberNotFound
+	// RemovalRequested: the caller is not an ADMIN, so the API only asked the admins (202); nothing
+	// was removed.
+	RemovalRequested
+)
+
+func membersPath(orgID string) string {
+	return "/orgs/" + url.PathEscape(orgID) + "/members"
+}
+
+func memberPath(orgID, userID string) string {
+	return membersPath(orgID) + "/" + url.PathEscape(userID)
+}
+
+// ListMembers returns every member of orgID that matches filter, all pages.
+func (c *Client) ListMembers(ctx context.Context, orgID string, filter MemberFilter) ([]Member, error) {
+	q := url.Values{}
+	if filter.Role != "" {
+		q.Set("role", string(filter.Role))
+	}
+	if filter.Search != "" {
+		q.Set("search", filter.Search)
+	}
+	return collectTokenPages[Member](ctx, c, membersPath(orgID), q)
+}
+
+// GetMember returns one member of orgID.
+func (c *Client) GetMember(ctx context.Context, orgID, userID string) (*Member, error) {
+	return call[Member](ctx, c, request{method: "GET", path: memberPath(orgID, userID), mode: retryIdempotent})
+}
+
+// UpdateMemberRole sets a member's content role.
+func (c *Client) UpdateMemberRole(ctx context.Context, orgID, userID string, role ContentRole) (*Member, error) {
+	return call[Member](ctx, c, request{method: "PATCH", path: memberPath(orgID, userID), body: UpdateMemberRequest{Role: role}, mode: retryIdempotent})
+}
+
+// RemoveMember removes a member of orgID and says what happened.
+func (c *Client) RemoveMember(ctx context.Context, orgID, userID string) (RemoveResult, error) {
+	status, err := c.do(ctx, request{method: "DELETE", path: memberPath(orgID, userID), mode: retryIdempotent}, nil)
+	switch {
+	case err != nil:
+		return MemberNotFound, err
+	case status == http.StatusAccepted:
+		return RemovalRequested, nil
+	case status == http.StatusNoContent:
+		return MemberNotFound, nil
+	default:
+		return MemberRemoved, nil
+	}
+}

@@ -1,0 +1,77 @@
+package client
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+
+	"golang.org/x/sync/errgroup"
+)
+
+// Page sizes: the largest each list endpoint allows, so a listing costs the fewest requests.
+const (
+	subOrgPageSize = 100
+	tokenPageLimit = 1000
+)
+
+// collectNumberedPages reads every page of a numbered (page/take) listing. A page shorter than take
+// is the last. After the first page, pages are fetched PageConcurrency at a time: the count is not
+// known up front, so each window may read at most PageConcurrency-1 pages past the end, which the
+// API answers with an empty array.
+func collectNumberedPages[T any](ctx context.Context, c *Client, path string) ([]T, error) {
+	fetch := func(ctx context.Context, page int) ([]T, error) {
+		var items []T
+		q := url.Values{"page": {strconv.Itoa(page)}, "take": {strconv.Itoa(subOrgPageSize)}}
+		_, err := c.do(ctx, request{method: "GET", path: path, query: q, mode: retryIdempotent}, &items)
+		return items, err
+	}
+	all, err := fetch(ctx, 1)
+	if err != nil || len(all) < subOrgPageSize {
+		return all, err
+	}
+	for next := 2; ; next += c.pageConcurrency {
+		pages := make([][]T, c.pageConcurrency)
+		g, gctx := errgroup.WithContext(ctx)
+		for i := range pages {
+			g.Go(func() error {
+				items, err := fetch(gctx, next+i)
+				pages[i] = items
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			return nil, err
+		}
+		for _, items := range pages {
+			all = append(all, items...)
+			if len(items) < subOrgPageSize {
+				return all, nil
+			}
+		}
+	}
+}
+
+// collectTokenPages reads every page of an envelope listing that links pages by an opaque token.
+// These pages cannot be fetched ahead, so they are read one after the other.
+func collectTokenPages[T any](ctx context.Context, c *Client, path string, query url.Values) ([]T, error) {
+	var all []T
+	token := ""
+	for {
+		q := url.Values{"limit": {strconv.Itoa(tokenPageLimit)}}
+		for k, v := range query {
+			q[k] = v
+		}
+		if token != "" {
+			q.Set("page", token)
+		}
+		var page ListPage[T]
+		if _, err := c.do(ctx, request{method: "GET", path: path, query: q, mode: retryIdempotent}, &page); err != nil {
+			return nil, err
+		}
+		all = append(all, page.Items...)
+		if page.Next == nil || page.Next.Page == "" {
+			return all, nil
+		}
+		token = page.Next.Page
+	}
+}

@@ -1,0 +1,42 @@
+package client
+
+import (
+	"context"
+	"net/url"
+)
+
+func subOrgsPath(orgID string) string {
+	return "/orgs/" + url.PathEscape(orgID) + "/orgs"
+}
+
+func subOrgPath(orgID, subOrgID string) string {
+	return subOrgsPath(orgID) + "/" + url.PathEscape(subOrgID)
+}
+
+// ListSubOrgs returns every sub-organization of orgID, all pages, in the API's order.
+func (c *Client) ListSubOrgs(ctx context.Context, orgID string) ([]SubOrg, error) {
+	return collectNumberedPages[SubOrg](ctx, c, subOrgsPath(orgID))
+}
+
+// GetSubOrg returns one sub-organization of orgID.
+func (c *Client) GetSubOrg(ctx context.Context, orgID, subOrgID string) (*SubOrg, error) {
+	return call[SubOrg](ctx, c, request{method: "GET", path: subOrgPath(orgID, subOrgID), mode: retryIdempotent})
+}
+
+// CreateSubOrg creates a sub-organization of orgID. It is not repeated after an ambiguous failure,
+// since a second sub-organization of the same name could be created.
+func (c *Client) CreateSubOrg(ctx context.Context, orgID, name string) (*SubOrg, error) {
+	return call[SubOrg](ctx, c, request{method: "POST", path: subOrgsPath(orgID), body: CreateSubOrgRequest{Name: name}, mode: retryUnsent})
+}
+
+// JoinSubOrg makes the caller a member of subOrgID with role, or sets its role when it is one
+// already: the API's upsert, so repeating it is harmless.
+func (c *Client) JoinSubOrg(ctx context.Context, orgID, subOrgID, role string) (*SubOrg, error) {
+	return call[SubOrg](ctx, c, request{method: "POST", path: subOrgPath(orgID, subOrgID) + "/join", body: JoinSubOrgRequest{Role: role}, mode: retryIdempotent})
+}
+
+// LeaveSubOrg removes the caller from subOrgID. A caller that is not a member gets a 404 error.
+func (c *Client) LeaveSubOrg(ctx context.Context, orgID, subOrgID string) error {
+	_, err := c.do(ctx, request{method: "DELETE", path: subOrgPath(orgID, subOrgID) + "/join", mode: retryIdempotent}, nil)
+	return err
+}

@@ -1,0 +1,206 @@
+// Package provider is the Terraform provider for the Invent organization API.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
+)
+
+// Environment variables the provider block falls back to.
+const (
+	EnvAPIToken = "INVENT_API_TOKEN"
+	EnvBaseURL  = "INVENT_BASE_URL"
+)
+
+var _ provider.Provider = &InventProvider{}
+
+// InventProvider is the provider `invent`.
+type InventProvider struct {
+	// version is set by goreleaser at build time, "dev" locally and "test" in acceptance tests.
+	version string
+}
+
+// New returns a constructor of the provider at the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider {
+		return &InventProvider{version: version}
+	}
+}
+
+type providerModel struct {
+	APIToken   types.String `tfsdk:"api_token"`
+	BaseURL    types.String `tfsdk:"base_url"`
+	MaxRetries types.Int64  `tfsdk:"max_retries"`
+	BatchReads types.Bool   `tfsdk:"batch_reads"`
+}
+
+// Metadata names the provider.
+func (p *InventProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "invent"
+	resp.Version = p.version
+}
+
+// Schema describes the provider block.
+func (p *InventProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The Invent provider manages who may enter an Invent organization: the " +
+			"authenticated admin's membership in sub-organizations, organization invite links and " +
+			"members invited by email, and reads the sub-organizations of an organization.",
+		Attributes: map[string]schema.Attribute{
+			"api_token": schema.StringAttribute{
+				MarkdownDescription: "The Invent API key, sent as a bearer token. Falls back to the `" +
+					EnvAPIToken + "` environment variable. Prefer the environment variable so that the " +
+					"key never appears in configuration.",
+				Optional:  true,
+				Sensitive: true,
+				Validators: []validator.String{
+					stringvalidator.LengthAtLeast(1),
+				},
+			},
+			"base_url": schema.StringAttribute{
+				MarkdownDescription: "The API root. Falls back to the `" + EnvBaseURL + "` environment " +
+					"variable, then to `" + client.DefaultBaseURL + "`. Must be `https`, except for a " +
+					"loopback host (such as the local emulator at `http://127.0.0.1:8787`).",
+				Optional: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate "+
+					"limit (429), an unavailable API (503), a gateway error or a connection failure, "+
+					"with exponential backoff that honours `Retry-After`. Default %d; 0 turns retries off.",
+					client.DefaultMaxRetries),
+				Optional: true,
+				Validators: []validator.Int64{
+					int64validator.Between(0, 20),
+				},
+			},
+			"batch_reads": schema.BoolAttribute{
+				MarkdownDescription: "Refresh invite links and sub-organization memberships from one " +
+					"listing per organization instead of one request per resource. Default `true`; " +
+					"set `false` for one `GET` per resource.",
+				Optional: true,
+			},
+		},
+	}
+}
+
+// Configure makes the API client that every resource and data source of this provider instance shares.
+func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	unknown := map[string]bool{
+		"api_token":   cfg.APIToken.IsUnknown(),
+		"base_url":    cfg.BaseURL.IsUnknown(),
+		"max_retries": cfg.MaxRetries.IsUnknown(),
+		"batch_reads": cfg.BatchReads.IsUnknown(),
+	}
+	for name, isUnknown := range unknown {
+		if isUnknown {
+			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration value",
+				fmt.Sprintf("The provider cannot talk to the Invent API while %q is unknown. Set it to a "+
+					"value known at plan time, or use the environment variables %s and %s.",
+					name, EnvAPIToken, EnvBaseURL))
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	token := stringOr(cfg.APIToken, os.Getenv(EnvAPIToken))
+	if token == "" {
+		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Missing Invent API token",
+			"Set the provider's api_token attribute or the "+EnvAPIToken+" environment variable to an "+
+				"Invent API key.")
+	}
+	baseURL := stringOr(cfg.BaseURL, os.Getenv(EnvBaseURL))
+	if _, err := client.ParseBaseURL(baseURL); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("base_url"), "Invalid Invent base URL",
+			fmt.Sprintf("Check the provider's base_url attribute or the %s environment variable: %s.", EnvBaseURL, err))
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	maxRetries := client.DefaultMaxRetries
+	if !cfg.MaxRetries.IsNull() {
+		maxRetries = int(cfg.MaxRetries.ValueInt64())
+		if maxRetries == 0 {
+			maxRetries = -1 // the client reads 0 as "default"
+		}
+	}
+	api, err := client.New(client.Config{
+		BaseURL:    baseURL,
+		Token:      token,
+		UserAgent:  fmt.Sprintf("terraform-provider-invent/%s (+terraform %s)", p.version, req.TerraformVersion),
+		MaxRetries: maxRetries,
+		Logger:     logRequest(token),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot create the Invent API client", err.Error())
+		return
+	}
+	data := newProviderData(api, cfg.BatchReads.IsNull() || cfg.BatchReads.ValueBool())
+	resp.DataSourceData = data
+	resp.ResourceData = data
+	tflog.Debug(ctx, "Configured the Invent API client", map[string]any{"base_url": baseURL, "max_retries": maxRetries})
+}
+
+// logRequest routes the client's request log to tflog. Entries never carry the token; masking it
+// anyway keeps a future field from leaking it.
+func logRequest(token string) func(context.Context, client.RequestLog) {
+	return func(ctx context.Context, e client.RequestLog) {
+		ctx = tflog.MaskAllFieldValuesStrings(ctx, token)
+		ctx = tflog.MaskMessageStrings(ctx, token)
+		fields := map[string]any{
+			"method":      e.Method,
+			"path":        e.Path,
+			"status":      e.Status,
+			"attempt":     e.Attempt,
+			"duration_ms": e.Duration.Milliseconds(),
+		}
+		if e.Err != nil {
+			fields["error"] = e.Err.Error()
+		}
+		if e.RetryIn > 0 {
+			fields["retry_in_ms"] = e.RetryIn.Milliseconds()
+			tflog.Warn(ctx, "Invent API request will be retried", fields)
+			return
+		}
+		tflog.Debug(ctx, "Invent API request", fields)
+	}
+}
+
+func stringOr(v types.String, fallback string) string {
+	if v.IsNull() || v.ValueString() == "" {
+		return fallback
+	}
+	return v.ValueString()
+}
+
+// Resources lists the provider's resources.
+func (p *InventProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{}
+}
+
+// DataSources lists the provider's data sources.
+func (p *InventProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{
+		NewCurrentUserDataSource,
+	}
+}

@@ -1,0 +1,113 @@
+package provider
+
+import (
+	"regexp"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/orgkit/terraform-provider-invent/internal/emulator"
+)
+
+const currentUserConfig = `
+data "invent_current_user" "me" {}
+`
+
+func TestAccProvider_configFromAttributes(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	me, err := env.Admin.CurrentUser(testContext(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig(currentUserConfig),
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.invent_current_user.me", tfjsonpath.New("id"), knownvalue.StringExact(me.ID)),
+				statecheck.ExpectKnownValue("data.invent_current_user.me", tfjsonpath.New("email"), knownvalue.StringExact(me.Email)),
+				statecheck.ExpectKnownValue("data.invent_current_user.me", tfjsonpath.New("name"), knownvalue.StringExact(me.Name)),
+			},
+		}},
+	})
+}
+
+// The token and URL come from the environment only: the provider block is empty.
+func TestAccProvider_configFromEnvironment(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	t.Setenv(EnvBaseURL, env.URL)
+	t.Setenv(EnvAPIToken, env.MemberToken)
+	member, err := env.Member.CurrentUser(testContext(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: `provider "invent" {}` + currentUserConfig,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownValue("data.invent_current_user.me", tfjsonpath.New("id"), knownvalue.StringExact(member.ID)),
+			},
+		}},
+	})
+}
+
+func TestAccProvider_configErrors(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	// Unset so that the provider cannot fall back to a token or URL from the developer's shell.
+	t.Setenv(EnvAPIToken, "")
+	t.Setenv(EnvBaseURL, "")
+	cases := map[string]struct {
+		config string
+		want   string
+	}{
+		"missing token": {
+			config: `provider "invent" { base_url = "` + env.URL + `" }`,
+			want:   `(?s)Missing Invent API token.*api_token attribute or the\s+INVENT_API_TOKEN`,
+		},
+		"plain http to a remote host": {
+			config: `provider "invent" {
+  base_url  = "http://api.example.com"
+  api_token = "x"
+}`,
+			want: `(?s)Invalid Invent base URL.*plain http, which is allowed only for\s+loopback hosts`,
+		},
+		"not a URL": {
+			config: `provider "invent" {
+  base_url  = "api.useinvent.com"
+  api_token = "x"
+}`,
+			want: `(?s)Invalid Invent base URL.*not an absolute http\(s\) URL`,
+		},
+		"negative max_retries": {
+			config: `provider "invent" {
+  base_url    = "` + env.URL + `"
+  api_token   = "x"
+  max_retries = -1
+}`,
+			want: `(?s)max_retries.*value must be between 0 and 20, got: -1`,
+		},
+		"wrong token": {
+			config: `provider "invent" {
+  base_url  = "` + env.URL + `"
+  api_token = "not-a-real-token"
+}`,
+			want: `(?s)401 Unauthorized.*check the provider's api_token attribute or the\s+INVENT_API_TOKEN`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.config + currentUserConfig,
+					ExpectError: regexp.MustCompile(tc.want),
+				}},
+			})
+		})
+	}
+}
