@@ -210,7 +210,9 @@ func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
 			if sendErr != nil {
 				return status, c.scrub(fmt.Errorf("%s %s: %w", req.method, req.path, sendErr))
 			}
-			return status, decodeAPIError(req.method, req.path, status, body)
+			apiErr := decodeAPIError(req.method, req.path, status, body)
+			apiErr.Message = c.redact(apiErr.Message)
+			return status, apiErr
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return status, err
@@ -266,13 +268,17 @@ func (c *Client) log(ctx context.Context, entry RequestLog) {
 	c.logger(ctx, entry)
 }
 
-// scrub removes the token from an error's text. Nothing the client builds contains it; this guards
-// against a transport or proxy that echoes request headers into its errors.
+// scrub and redact remove the token from an error's text. Nothing the client builds contains it;
+// this guards against a server, transport or proxy that echoes request headers into its errors.
 func (c *Client) scrub(err error) error {
 	if err == nil || !strings.Contains(err.Error(), c.token) {
 		return err
 	}
-	return errors.New(strings.ReplaceAll(err.Error(), c.token, "[REDACTED]"))
+	return errors.New(c.redact(err.Error()))
+}
+
+func (c *Client) redact(s string) string {
+	return strings.ReplaceAll(s, c.token, "[REDACTED]")
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -39,9 +39,7 @@ func (c *Client) retryDecision(ctx context.Context, req request, attempt, status
 // connections may come after the API acted: only idempotent requests are repeated then.
 func retryable(mode retryMode, status int, sendErr error) bool {
 	if sendErr != nil {
-		if errors.Is(sendErr, context.Canceled) || errors.Is(sendErr, context.DeadlineExceeded) {
-			return false
-		}
+		// The caller's own cancellation was already ruled out; an http.Client timeout lands here.
 		return mode == retryIdempotent || notSent(sendErr)
 	}
 	switch status {

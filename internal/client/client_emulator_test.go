@@ -1,0 +1,478 @@
+package client_test
+
+// The client against the in-process emulator: every endpoint of the contract, pagination over many
+// pages, and the error paths, through the same code the provider uses.
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
+	"github.com/orgkit/terraform-provider-invent/internal/emulator"
+)
+
+type world struct {
+	emu    *emulator.Server
+	admin  *client.Client
+	member *client.Client
+	url    string
+}
+
+func newWorld(t *testing.T, opts emulator.Options) *world {
+	t.Helper()
+	emu, err := emulator.New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	w := &world{emu: emu, url: srv.URL}
+	w.admin = w.client(t, emulator.DefaultAdminToken)
+	w.member = w.client(t, emulator.DefaultMemberToken)
+	return w
+}
+
+func (w *world) client(t *testing.T, token string) *client.Client {
+	t.Helper()
+	c, err := client.New(client.Config{
+		BaseURL: w.url, Token: token, UserAgent: "client-test",
+		MinRetryWait: time.Millisecond, MaxRetryWait: 10 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func ctx(t *testing.T) context.Context {
+	t.Helper()
+	c, cancel := context.WithTimeout(context.Background(), time.Minute)
+	t.Cleanup(cancel)
+	return c
+}
+
+func wantStatus(t *testing.T, err error, is func(error) bool, what string) {
+	t.Helper()
+	if !is(err) {
+		t.Errorf("%s: err = %v", what, err)
+	}
+}
+
+func TestCurrentUser(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	me, err := w.admin.CurrentUser(ctx(t))
+	if err != nil || me.ID != emulator.DefaultAdminUserID || me.Email == "" {
+		t.Fatalf("CurrentUser = %+v, %v", me, err)
+	}
+	_, err = w.client(t, "wrong-token").CurrentUser(ctx(t))
+	wantStatus(t, err, client.IsUnauthorized, "unknown token")
+}
+
+func TestSubOrgPagination(t *testing.T) {
+	w := newWorld(t, emulator.Options{GeneratedSubOrgs: 250})
+	w.emu.ResetStats()
+	all, err := w.admin.ListSubOrgs(ctx(t), emulator.DefaultParentOrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 253 {
+		t.Fatalf("listed %d sub-organizations, want 250 generated + 3 fixture", len(all))
+	}
+	seen := map[string]bool{}
+	for i, so := range all {
+		if seen[so.ID] {
+			t.Fatalf("duplicate %s", so.ID)
+		}
+		seen[so.ID] = true
+		if i > 0 && so.CreatedAt.Before(all[i-1].CreatedAt) {
+			t.Fatalf("not in created_at order at %d", i)
+		}
+	}
+	// 3 pages hold the data; the page window may read up to PageConcurrency-1 pages past the end.
+	if got := w.emu.Stats().Total; got < 3 || got > 3+client.DefaultPageConcurrency-1 {
+		t.Errorf("listing took %d requests", got)
+	}
+	viaC, err := w.admin.ListSubOrgs(ctx(t), "c")
+	if err != nil || len(viaC) != len(all) {
+		t.Errorf("org_id c: %d sub-organizations, %v", len(viaC), err)
+	}
+}
+
+// A listing that ends exactly on a page boundary, and one that fits in one page.
+func TestSubOrgPaginationBoundaries(t *testing.T) {
+	for _, generated := range []int{0, 97, 197} {
+		w := newWorld(t, emulator.Options{GeneratedSubOrgs: generated})
+		all, err := w.admin.ListSubOrgs(ctx(t), emulator.DefaultParentOrgID)
+		if err != nil || len(all) != generated+3 {
+			t.Errorf("%d generated: listed %d, %v", generated, len(all), err)
+		}
+	}
+}
+
+func TestSubOrgFieldsDecoded(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	so, err := w.admin.GetSubOrg(ctx(t), emulator.DefaultParentOrgID, emulator.DefaultDeveloperSubOrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if so.Name == "" || so.Plan == "" || so.CreatedAt.IsZero() || so.Billing == nil || so.Features == nil || so.Config == nil {
+		t.Fatalf("incomplete sub-organization: %+v", so)
+	}
+	if so.Billing.AutoRecharge == nil || so.Billing.SpendingCap == nil || so.Config.Access == nil || so.Config.Modules == nil {
+		t.Fatalf("incomplete nested objects: %+v %+v", so.Billing, so.Config)
+	}
+	if _, ok := so.MemberByUserID(emulator.DefaultAdminUserID); !ok {
+		t.Errorf("the admin is not among the members of %s", so.ID)
+	}
+}
+
+func TestSubOrgLifecycle(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	parent := emulator.DefaultParentOrgID
+
+	created, err := w.admin.CreateSubOrg(c, parent, "Nordics")
+	if err != nil || created.Name != "Nordics" {
+		t.Fatalf("CreateSubOrg = %+v, %v", created, err)
+	}
+	joined, err := w.admin.JoinSubOrg(c, parent, created.ID, client.OrgRoleDeveloper)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, ok := joined.MemberByUserID(emulator.DefaultAdminUserID); !ok || m.Role != client.OrgRoleDeveloper {
+		t.Fatalf("after join: %+v", joined.Members)
+	}
+	// Joining again is how a role changes.
+	joined, err = w.admin.JoinSubOrg(c, parent, created.ID, client.OrgRoleAdmin)
+	if m, _ := joined.MemberByUserID(emulator.DefaultAdminUserID); err != nil || m.Role != client.OrgRoleAdmin {
+		t.Fatalf("role change: %+v, %v", m, err)
+	}
+	// The only ADMIN can neither leave nor demote itself.
+	wantStatus(t, w.admin.LeaveSubOrg(c, parent, created.ID), client.IsConflict, "last ADMIN leaves")
+	_, err = w.admin.JoinSubOrg(c, parent, created.ID, client.OrgRoleStaff)
+	wantStatus(t, err, client.IsConflict, "last ADMIN demoted")
+
+	if err := w.emu.SetOrgRole(created.ID, emulator.DefaultOwnerUserID, client.OrgRoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.admin.LeaveSubOrg(c, parent, created.ID); err != nil {
+		t.Fatalf("leave: %v", err)
+	}
+	wantStatus(t, w.admin.LeaveSubOrg(c, parent, created.ID), client.IsNotFound, "leave twice")
+	got, err := w.admin.GetSubOrg(c, parent, created.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := got.MemberByUserID(emulator.DefaultAdminUserID); ok {
+		t.Error("still a member after leaving")
+	}
+}
+
+func TestSubOrgErrors(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	parent := emulator.DefaultParentOrgID
+
+	_, err := w.admin.GetSubOrg(c, parent, "org_nope")
+	wantStatus(t, err, client.IsNotFound, "unknown sub-organization")
+	_, err = w.admin.ListSubOrgs(c, "org_nope")
+	wantStatus(t, err, client.IsNotFound, "unknown organization")
+	_, err = w.admin.ListSubOrgs(c, emulator.DefaultOtherOrgID)
+	wantStatus(t, err, client.IsForbidden, "organization of others")
+	_, err = w.member.JoinSubOrg(c, parent, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)
+	wantStatus(t, err, client.IsForbidden, "non-admin joins")
+	_, err = w.admin.JoinSubOrg(c, parent, emulator.DefaultJoinableSubOrgID, "OWNER")
+	wantStatus(t, err, client.IsBadRequest, "unknown role")
+	_, err = w.admin.CreateSubOrg(c, parent, "x")
+	wantStatus(t, err, client.IsBadRequest, "one-character name")
+	_, err = w.member.CreateSubOrg(c, parent, "Members may not")
+	wantStatus(t, err, client.IsForbidden, "non-admin creates")
+
+	var apiErr *client.APIError
+	_, err = w.admin.GetSubOrg(c, parent, "org_nope")
+	if !errors.As(err, &apiErr) || apiErr.Message == "" || apiErr.Message == "Not Found" {
+		t.Errorf("the API's own message is lost: %v", err)
+	}
+}
+
+func TestInviteLinkLifecycle(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	org := emulator.DefaultParentOrgID
+
+	cases := []struct {
+		space, collection, kind string
+	}{
+		{"", "", client.InviteLinkKindOrganization},
+		{emulator.DefaultSpaceID, "", client.InviteLinkKindSpace},
+		{"", emulator.DefaultCollectionID, client.InviteLinkKindCollection},
+	}
+	for _, tc := range cases {
+		link, err := w.admin.CreateInviteLink(c, org, client.NewInviteLinkRequest(client.RoleGuest, tc.space, tc.collection))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.kind, err)
+		}
+		if link.Kind() != tc.kind || link.EffectiveRole() != client.RoleGuest || link.Object != "invite" {
+			t.Fatalf("%s: created %+v", tc.kind, link)
+		}
+		update := client.UpdateInviteLinkRequest{Role: client.RoleEdit}
+		if tc.kind != client.InviteLinkKindOrganization {
+			update = client.UpdateInviteLinkRequest{Level: client.RoleEdit}
+		}
+		if _, err := w.admin.UpdateInviteLink(c, org, link.ID, update); err != nil {
+			t.Fatalf("%s: update: %v", tc.kind, err)
+		}
+		got, err := w.admin.GetInviteLink(c, org, link.ID)
+		if err != nil || got.EffectiveRole() != client.RoleEdit || got.Kind() != tc.kind {
+			t.Fatalf("%s: after update %+v, %v", tc.kind, got, err)
+		}
+		// The wrong field for the link's kind is refused.
+		wrong := client.UpdateInviteLinkRequest{Level: client.RoleRead}
+		if tc.kind != client.InviteLinkKindOrganization {
+			wrong = client.UpdateInviteLinkRequest{Role: client.RoleRead}
+		}
+		_, err = w.admin.UpdateInviteLink(c, org, link.ID, wrong)
+		wantStatus(t, err, client.IsBadRequest, tc.kind+": wrong update field")
+
+		_, err = w.member.UpdateInviteLink(c, org, link.ID, update)
+		wantStatus(t, err, client.IsForbidden, tc.kind+": non-admin update")
+		if _, err := w.member.GetInviteLink(c, org, link.ID); err != nil {
+			t.Errorf("%s: a member may read: %v", tc.kind, err)
+		}
+
+		existed, err := w.admin.DeleteInviteLink(c, org, link.ID)
+		if err != nil || !existed {
+			t.Fatalf("%s: delete = %v, %v", tc.kind, existed, err)
+		}
+		existed, err = w.admin.DeleteInviteLink(c, org, link.ID)
+		if err != nil || existed {
+			t.Fatalf("%s: second delete = %v, %v (want 204, no error)", tc.kind, existed, err)
+		}
+		_, err = w.admin.GetInviteLink(c, org, link.ID)
+		wantStatus(t, err, client.IsNotFound, tc.kind+": read after delete")
+	}
+
+	_, err := w.admin.CreateInviteLink(c, org, client.NewInviteLinkRequest(client.RoleRead, "spc_nope", ""))
+	wantStatus(t, err, client.IsBadRequest, "unknown space")
+	_, err = w.member.CreateInviteLink(c, org, client.NewInviteLinkRequest(client.RoleRead, "", ""))
+	wantStatus(t, err, client.IsForbidden, "non-admin create")
+	_, err = w.admin.CreateInviteLink(c, org, client.CreateInviteLinkRequest{Role: client.RoleRead, Space: emulator.DefaultSpaceID})
+	wantStatus(t, err, client.IsBadRequest, "mixed shape")
+}
+
+func TestInviteLinkPagination(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	org := emulator.DefaultParentOrgID
+	before, err := w.admin.ListInviteLinks(c, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 2500
+	created := make([]string, n)
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for worker := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := worker; i < n; i += 8 {
+				link, err := w.admin.CreateInviteLink(c, org, client.NewInviteLinkRequest(client.ContentRoles[i%len(client.ContentRoles)], "", ""))
+				if err != nil {
+					errs <- err
+					return
+				}
+				created[i] = link.ID
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	w.emu.ResetStats()
+	all, err := w.admin.ListInviteLinks(c, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != len(before)+n {
+		t.Fatalf("listed %d links, want %d", len(all), len(before)+n)
+	}
+	listed := map[string]bool{}
+	for _, l := range all {
+		listed[l.ID] = true
+	}
+	for _, id := range created {
+		if !listed[id] {
+			t.Fatalf("link %s missing from the listing", id)
+		}
+	}
+	if got := w.emu.Stats().Total; got != 3 {
+		t.Errorf("listing %d links took %d requests, want 3 pages of 1000", len(all), got)
+	}
+}
+
+func TestEmailInvitesAndMembers(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	org := emulator.DefaultParentOrgID
+
+	resp, err := w.admin.InviteByEmail(c, org, client.InviteRequest{
+		Emails: []client.InviteEmail{
+			{Email: strings.ToUpper(emulator.DefaultUninvitedEmail), Role: client.RoleEdit},
+			{Email: "new.person@example.org"},
+		},
+	})
+	if err != nil || resp.Invited != 2 || len(resp.Users) != 2 {
+		t.Fatalf("InviteByEmail = %+v, %v", resp, err)
+	}
+	members, err := w.admin.ListMembers(c, org, client.MemberFilter{Search: "example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byEmail := map[string]client.Member{}
+	for _, m := range members {
+		byEmail[strings.ToLower(m.User.Email)] = m
+	}
+	if m := byEmail[emulator.DefaultUninvitedEmail]; m.Role != client.RoleEdit || m.Status != client.MemberStatusActive {
+		t.Errorf("known user: %+v", m)
+	}
+	pending := byEmail["new.person@example.org"]
+	if pending.Status != client.MemberStatusInvited || pending.Role != client.RoleRead {
+		t.Errorf("unknown address: %+v", pending)
+	}
+
+	updated, err := w.admin.UpdateMemberRole(c, org, pending.ID, client.RoleGuest)
+	if err != nil || updated.Role != client.RoleGuest {
+		t.Fatalf("UpdateMemberRole = %+v, %v", updated, err)
+	}
+	guests, err := w.admin.ListMembers(c, org, client.MemberFilter{Role: client.RoleGuest})
+	if err != nil || len(guests) != 1 || guests[0].ID != pending.ID {
+		t.Fatalf("guest filter = %+v, %v", guests, err)
+	}
+	got, err := w.admin.GetMember(c, org, pending.ID)
+	if err != nil || got.User.Email != "new.person@example.org" {
+		t.Fatalf("GetMember = %+v, %v", got, err)
+	}
+
+	result, err := w.member.RemoveMember(c, org, pending.ID)
+	if err != nil || result != client.RemovalRequested {
+		t.Fatalf("non-admin removal = %v, %v (want a 202 request)", result, err)
+	}
+	result, err = w.admin.RemoveMember(c, org, pending.ID)
+	if err != nil || result != client.MemberRemoved {
+		t.Fatalf("removal = %v, %v", result, err)
+	}
+	result, err = w.admin.RemoveMember(c, org, pending.ID)
+	if err != nil || result != client.MemberNotFound {
+		t.Fatalf("second removal = %v, %v", result, err)
+	}
+	_, err = w.admin.GetMember(c, org, pending.ID)
+	wantStatus(t, err, client.IsNotFound, "removed member")
+
+	_, err = w.admin.InviteByEmail(c, org, client.InviteRequest{Emails: []client.InviteEmail{{Email: "not an address"}}})
+	wantStatus(t, err, client.IsBadRequest, "malformed address")
+	_, err = w.admin.InviteByEmail(c, org, client.InviteRequest{})
+	wantStatus(t, err, client.IsBadRequest, "empty list")
+
+	sso, err := w.admin.InviteByEmail(c, org, client.InviteRequest{
+		Emails: []client.InviteEmail{{Email: emulator.DefaultSSOElsewhereEmail}}, SSO: true,
+	})
+	if err != nil || len(sso.FailedSSOEmails) != 1 || !strings.EqualFold(sso.FailedSSOEmails[0], emulator.DefaultSSOElsewhereEmail) {
+		t.Fatalf("SSO elsewhere = %+v, %v", sso, err)
+	}
+}
+
+func TestLastAdminCannotBeDemoted(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	org := emulator.DefaultParentOrgID
+	admins, err := w.admin.ListMembers(c, org, client.MemberFilter{Role: client.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Slice(admins, func(i, j int) bool { return admins[i].ID == emulator.DefaultAdminUserID && admins[j].ID != emulator.DefaultAdminUserID })
+	// Demote every admin but the caller, then the caller itself: the last step must be refused.
+	for _, a := range admins[1:] {
+		if _, err := w.admin.UpdateMemberRole(c, org, a.ID, client.RoleRead); err != nil {
+			t.Fatalf("demoting %s: %v", a.ID, err)
+		}
+	}
+	_, err = w.admin.UpdateMemberRole(c, org, emulator.DefaultAdminUserID, client.RoleRead)
+	wantStatus(t, err, client.IsConflict, "demoting the last admin")
+}
+
+func TestJoinWithInvite(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	org := emulator.DefaultParentOrgID
+	if err := w.emu.AddUser(emulator.FixtureUser{ID: "usr_newbie", Name: "Newbie", Email: "newbie@example.com", Token: "newbie-token", TokenOrg: org}); err != nil {
+		t.Fatal(err)
+	}
+	link, err := w.admin.CreateInviteLink(c, org, client.NewInviteLinkRequest(client.RoleComment, "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	newbie := w.client(t, "newbie-token")
+	if err := newbie.JoinWithInvite(c, org, link.ID); err != nil {
+		t.Fatalf("join: %v", err)
+	}
+	m, err := w.admin.GetMember(c, org, "usr_newbie")
+	if err != nil || m.Role != client.RoleComment {
+		t.Fatalf("member after join = %+v, %v", m, err)
+	}
+	wantStatus(t, newbie.JoinWithInvite(c, org, "inv_nope"), client.IsNotFound, "unknown invite")
+}
+
+// Many goroutines share one client: the emulator sees every request and nothing is lost.
+func TestClientIsSafeForConcurrentUse(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	org := emulator.DefaultParentOrgID
+	var wg sync.WaitGroup
+	ids := make(chan string, 64)
+	for i := range 32 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			link, err := w.admin.CreateInviteLink(c, org, client.NewInviteLinkRequest(client.RoleRead, "", ""))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if i%2 == 0 {
+				if _, err := w.admin.DeleteInviteLink(c, org, link.ID); err != nil {
+					t.Error(err)
+				}
+				return
+			}
+			ids <- link.ID
+		}()
+	}
+	wg.Wait()
+	close(ids)
+	kept := map[string]bool{}
+	for id := range ids {
+		kept[id] = true
+	}
+	all, err := w.admin.ListInviteLinks(c, org)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, l := range all {
+		if kept[l.ID] {
+			found++
+		}
+	}
+	if found != 16 || len(kept) != 16 {
+		t.Errorf("kept %d links, found %d of them", len(kept), found)
+	}
+}
