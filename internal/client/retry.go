@@ -35,8 +35,9 @@ func (c *Client) retryDecision(ctx context.Context, req request, attempt, status
 }
 
 // retryable is the retry policy. 429 and 503 are answered before the API acts, and a refused
-// connection never reached it, so even a create may be repeated after them. 502, 504 and broken
-// connections may come after the API acted: only idempotent requests are repeated then.
+// connection never reached it, so even a create may be repeated after them. 500, 502, 504 and broken
+// connections may come after the API acted: only idempotent requests are repeated then (a passing
+// 500 on a read should not fail a whole plan).
 func retryable(mode retryMode, status int, sendErr error) bool {
 	if sendErr != nil {
 		// The caller's own cancellation was already ruled out; an http.Client timeout lands here.
@@ -45,7 +46,7 @@ func retryable(mode retryMode, status int, sendErr error) bool {
 	switch status {
 	case http.StatusTooManyRequests, http.StatusServiceUnavailable:
 		return true
-	case http.StatusBadGateway, http.StatusGatewayTimeout:
+	case http.StatusInternalServerError, http.StatusBadGateway, http.StatusGatewayTimeout:
 		return mode == retryIdempotent
 	}
 	return false

@@ -131,7 +131,8 @@ func TestRetryPolicy(t *testing.T) {
 		{"create retried after 503", 503, true, 2, false},
 		{"create not retried after 502", 502, true, 1, true},
 		{"create not retried after 500", 500, true, 1, true},
-		{"read not retried after 500", 500, false, 1, true},
+		{"read retried after 500", 500, false, 2, false},
+		{"read not retried after 501", 501, false, 1, true},
 		{"read not retried after 404", 404, false, 1, true},
 	}
 	for _, tc := range cases {
