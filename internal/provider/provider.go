@@ -79,8 +79,10 @@ func (p *InventProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a request is retried after a rate "+
-					"limit (429), an unavailable API (503), a gateway error or a connection failure, "+
-					"with exponential backoff that honours `Retry-After`. Default %d; 0 turns retries off.",
+					"limit (429), an unavailable API (503) or a refused connection, and, for requests "+
+					"that are safe to repeat, after a server or gateway error (500, 502, 504) or a "+
+					"timeout; with exponential backoff that honours `Retry-After`. A create is never "+
+					"repeated once the API may have acted on it. Default %d; 0 turns retries off.",
 					client.DefaultMaxRetries),
 				Optional: true,
 				Validators: []validator.Int64{
@@ -195,12 +197,19 @@ func stringOr(v types.String, fallback string) string {
 
 // Resources lists the provider's resources.
 func (p *InventProvider) Resources(_ context.Context) []func() resource.Resource {
-	return []func() resource.Resource{}
+	return []func() resource.Resource{
+		NewInviteLinkResource,
+		NewSubOrgMembershipResource,
+		NewOrgMemberResource,
+	}
 }
 
 // DataSources lists the provider's data sources.
 func (p *InventProvider) DataSources(_ context.Context) []func() datasource.DataSource {
 	return []func() datasource.DataSource{
 		NewCurrentUserDataSource,
+		NewSubOrgsDataSource, NewSubOrgDataSource,
+		NewInviteLinksDataSource,
+		NewOrgMembersDataSource,
 	}
 }

@@ -1,7 +1,6 @@
 package provider
 
 import (
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -63,25 +62,25 @@ func TestAccProvider_configErrors(t *testing.T) {
 	t.Setenv(EnvBaseURL, "")
 	cases := map[string]struct {
 		config string
-		want   string
+		want   []string // parts of the message, in order
 	}{
 		"missing token": {
 			config: `provider "invent" { base_url = "` + env.URL + `" }`,
-			want:   `(?s)Missing Invent API token.*api_token attribute or the\s+INVENT_API_TOKEN`,
+			want:   []string{"Missing Invent API token", "Set the provider's api_token attribute or the " + EnvAPIToken + " environment variable"},
 		},
 		"plain http to a remote host": {
 			config: `provider "invent" {
   base_url  = "http://api.example.com"
   api_token = "x"
 }`,
-			want: `(?s)Invalid Invent base URL.*plain http, which is allowed only for\s+loopback hosts`,
+			want: []string{"Invalid Invent base URL", `base URL "http://api.example.com" uses plain http, which is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https.`},
 		},
 		"not a URL": {
 			config: `provider "invent" {
   base_url  = "api.useinvent.com"
   api_token = "x"
 }`,
-			want: `(?s)Invalid Invent base URL.*not an absolute http\(s\) URL`,
+			want: []string{"Invalid Invent base URL", `base URL "api.useinvent.com" is not an absolute http(s) URL such as https://api.useinvent.com`},
 		},
 		"negative max_retries": {
 			config: `provider "invent" {
@@ -89,14 +88,14 @@ func TestAccProvider_configErrors(t *testing.T) {
   api_token   = "x"
   max_retries = -1
 }`,
-			want: `(?s)max_retries.*value must be between 0 and 20, got: -1`,
+			want: []string{"max_retries", "value must be between 0 and 20, got: -1"},
 		},
 		"wrong token": {
 			config: `provider "invent" {
   base_url  = "` + env.URL + `"
   api_token = "not-a-real-token"
 }`,
-			want: `(?s)401 Unauthorized.*check the provider's api_token attribute or the\s+INVENT_API_TOKEN`,
+			want: []string{"401 Unauthorized: unknown API key", "check the provider's api_token attribute or the " + EnvAPIToken + " environment variable."},
 		},
 	}
 	for name, tc := range cases {
@@ -105,7 +104,7 @@ func TestAccProvider_configErrors(t *testing.T) {
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      tc.config + currentUserConfig,
-					ExpectError: regexp.MustCompile(tc.want),
+					ExpectError: messageRegexp(tc.want...),
 				}},
 			})
 		})

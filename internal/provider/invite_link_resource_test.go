@@ -1,0 +1,517 @@
+package provider
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
+	"github.com/orgkit/terraform-provider-invent/internal/emulator"
+)
+
+const inviteLinkAddr = "invent_invite_link.test"
+
+// inviteLinkKind is one kind of link as the table-driven tests configure and expect it.
+type inviteLinkKind struct {
+	kind         string
+	target       string // the HCL line that selects the link's target; empty for the organization
+	spaceID      knownvalue.Check
+	collectionID knownvalue.Check
+	title        knownvalue.Check
+}
+
+func inviteLinkKinds() []inviteLinkKind {
+	return []inviteLinkKind{
+		{
+			kind:    client.InviteLinkKindOrganization,
+			spaceID: knownvalue.Null(), collectionID: knownvalue.Null(), title: knownvalue.Null(),
+		},
+		{
+			kind:    client.InviteLinkKindSpace,
+			target:  fmt.Sprintf("space_id = %q", emulator.DefaultSpaceID),
+			spaceID: knownvalue.StringExact(emulator.DefaultSpaceID), collectionID: knownvalue.Null(),
+			title: knownvalue.StringExact(emulator.DefaultSpaceTitle),
+		},
+		{
+			kind:    client.InviteLinkKindCollection,
+			target:  fmt.Sprintf("collection_id = %q", emulator.DefaultCollectionID),
+			spaceID: knownvalue.Null(), collectionID: knownvalue.StringExact(emulator.DefaultCollectionID),
+			title: knownvalue.StringExact("Guides"),
+		},
+	}
+}
+
+// newInviteLinkEnv starts the test's API; space and collection links need the emulator's fixture.
+func (k inviteLinkKind) newEnv(t *testing.T) *testEnv {
+	t.Helper()
+	env := newTestEnv(t, emulator.Options{})
+	if k.target != "" {
+		env.needsEmulator(t)
+	}
+	return env
+}
+
+// stateChecks assert what the state holds for a link of this kind with the given role.
+func (k inviteLinkKind) stateChecks(role string) []statecheck.StateCheck {
+	at := func(attr string, want knownvalue.Check) statecheck.StateCheck {
+		return statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New(attr), want)
+	}
+	return []statecheck.StateCheck{
+		at("id", knownvalue.StringRegexp(apiIDPattern)),
+		at("role", knownvalue.StringExact(role)),
+		at("kind", knownvalue.StringExact(k.kind)),
+		at("space_id", k.spaceID),
+		at("collection_id", k.collectionID),
+		at("title", k.title),
+		at("redundant", knownvalue.Bool(true)), // the admin already holds every role
+	}
+}
+
+func inviteLinkConfig(orgID, role, target string) string {
+	return fmt.Sprintf(`
+resource "invent_invite_link" "test" {
+  org_id = %q
+  role   = %q
+  %s
+}
+`, orgID, role, target)
+}
+
+func TestAccInviteLink_lifecycle(t *testing.T) {
+	for _, k := range inviteLinkKinds() {
+		t.Run(k.kind, func(t *testing.T) {
+			env := k.newEnv(t)
+			sameID := statecheck.CompareValue(compare.ValuesSame())
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             inviteLinksDestroyed(env),
+				Steps: []resource.TestStep{
+					{
+						Config: env.providerConfig(inviteLinkConfig(env.OrgID, "edit", k.target)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionCreate),
+						}},
+						ConfigStateChecks: append(k.stateChecks("edit"), sameID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))),
+						Check:             inviteLinkAPIRole(env, inviteLinkAddr, client.RoleEdit),
+					},
+					{
+						ResourceName:      inviteLinkAddr,
+						ImportState:       true,
+						ImportStateVerify: true,
+						ImportStateIdFunc: inviteLinkImportID(inviteLinkAddr),
+					},
+					{
+						Config: env.providerConfig(inviteLinkConfig(env.OrgID, "comment", k.target)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("kind"), knownvalue.StringExact(k.kind)),
+							plancheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("title"), k.title),
+						}},
+						ConfigStateChecks: append(k.stateChecks("comment"), sameID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))),
+						Check:             inviteLinkAPIRole(env, inviteLinkAddr, client.RoleComment),
+					},
+				},
+			})
+		})
+	}
+}
+
+// Changes made outside Terraform: a revoked link is created again, a changed role is set back in place.
+func TestAccInviteLink_drift(t *testing.T) {
+	for _, k := range inviteLinkKinds() {
+		t.Run(k.kind, func(t *testing.T) {
+			env := k.newEnv(t)
+			ctx := testContext(t)
+			config := env.providerConfig(inviteLinkConfig(env.OrgID, "review", k.target))
+			var inviteID string
+			otherID := statecheck.CompareValue(compare.ValuesDiffer())
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             inviteLinksDestroyed(env),
+				Steps: []resource.TestStep{
+					{
+						Config:            config,
+						ConfigStateChecks: []statecheck.StateCheck{otherID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
+						Check:             captureInviteLinkID(inviteLinkAddr, &inviteID),
+					},
+					{
+						PreConfig: func() {
+							if _, err := env.Admin.DeleteInviteLink(ctx, env.OrgID, inviteID); err != nil {
+								t.Fatalf("revoking the link outside Terraform: %v", err)
+							}
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionCreate),
+						}},
+						ConfigStateChecks: append(k.stateChecks("review"), otherID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))),
+						Check:             captureInviteLinkID(inviteLinkAddr, &inviteID),
+					},
+					{
+						PreConfig: func() {
+							req := inviteLinkUpdateRequest(k.kind, client.RoleGuest)
+							if _, err := env.Admin.UpdateInviteLink(ctx, env.OrgID, inviteID, req); err != nil {
+								t.Fatalf("changing the role outside Terraform: %v", err)
+							}
+						},
+						Config: config,
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionUpdate),
+							plancheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("role"), knownvalue.StringExact("review")),
+						}},
+						ConfigStateChecks: k.stateChecks("review"),
+						Check:             inviteLinkAPIRole(env, inviteLinkAddr, client.RoleReview),
+					},
+				},
+			})
+		})
+	}
+}
+
+// The guest role is "guest" in configuration and state, and JSON null on the wire: `role` for an
+// organization link, `level` for a space link.
+func TestAccInviteLink_guestRole(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	config := env.providerConfig(fmt.Sprintf(`
+resource "invent_invite_link" "org" {
+  org_id = %[1]q
+  role   = "guest"
+}
+
+resource "invent_invite_link" "space" {
+  org_id   = %[1]q
+  role     = "guest"
+  space_id = %[2]q
+}
+`, env.OrgID, emulator.DefaultSpaceID))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             inviteLinksDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("invent_invite_link.org", tfjsonpath.New("role"), knownvalue.StringExact("guest")),
+					statecheck.ExpectKnownValue("invent_invite_link.space", tfjsonpath.New("role"), knownvalue.StringExact("guest")),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					inviteLinkWireRoleIsNull(t, env, "invent_invite_link.org", "role"),
+					inviteLinkWireRoleIsNull(t, env, "invent_invite_link.space", "level"),
+				),
+			},
+			{
+				ResourceName:      "invent_invite_link.org",
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: inviteLinkImportID("invent_invite_link.org"),
+			},
+			{
+				ResourceName:      "invent_invite_link.space",
+				ImportState:       true,
+				ImportStateVerify: true,
+				ImportStateIdFunc: inviteLinkImportID("invent_invite_link.space"),
+			},
+		},
+	})
+}
+
+// A link cannot move: another space is another link.
+func TestAccInviteLink_moveToAnotherSpaceReplaces(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	const otherSpaceID, otherSpaceTitle = "spc_onboarding", "Onboarding"
+	if err := env.needsEmulator(t).AddSpace(env.OrgID, otherSpaceID, otherSpaceTitle); err != nil {
+		t.Fatal(err)
+	}
+	var firstID string
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             inviteLinksDestroyed(env),
+		Steps: []resource.TestStep{
+			{
+				Config:            env.providerConfig(inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", emulator.DefaultSpaceID))),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
+				Check:             captureInviteLinkID(inviteLinkAddr, &firstID),
+			},
+			{
+				Config: env.providerConfig(inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", otherSpaceID))),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionDestroyBeforeCreate),
+					plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id")),
+					statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("space_id"), knownvalue.StringExact(otherSpaceID)),
+					statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("title"), knownvalue.StringExact(otherSpaceTitle)),
+				},
+				Check: func(*terraform.State) error {
+					_, err := env.Admin.GetInviteLink(testContext(t), env.OrgID, firstID)
+					return inviteLinkGoneError(firstID, err)
+				},
+			},
+		},
+	})
+}
+
+// redundant follows whoever refreshes: a link that grants more than the member holds is not
+// redundant for the member. A refresh may change it, but it never makes a plan.
+func TestAccInviteLink_redundantFollowsCaller(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	if env.MemberToken == "" {
+		t.Skip("needs INVENT_ACC_MEMBER_TOKEN against a live account")
+	}
+	link := inviteLinkConfig(env.OrgID, "edit", "")
+	redundant := func(want bool) []statecheck.StateCheck {
+		return []statecheck.StateCheck{statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("redundant"), knownvalue.Bool(want))}
+	}
+	noChanges := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             inviteLinksDestroyed(env),
+		Steps: []resource.TestStep{
+			{Config: env.providerConfig(link), ConfigStateChecks: redundant(true)},
+			{Config: env.providerConfigWithToken(env.MemberToken, link), ConfigPlanChecks: noChanges, ConfigStateChecks: redundant(false)},
+			// Back to the admin, who can revoke the link when the test ends.
+			{Config: env.providerConfig(link), ConfigPlanChecks: noChanges, ConfigStateChecks: redundant(true)},
+		},
+	})
+}
+
+func TestAccInviteLink_planTimeErrors(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	roleError := func(got string) string {
+		return `Attribute role value must be one of: ["admin" "create" "edit" "review" "comment" "read" "guest"], got: "` + got + `"`
+	}
+	cases := map[string]struct {
+		role, target, want string
+	}{
+		"capitalised role": {role: "Admin", want: roleError("Admin")},
+		"unknown role":     {role: "owner", want: roleError("owner")},
+		"empty role":       {role: "", want: roleError("")},
+		"space and collection": {
+			role:   "read",
+			target: fmt.Sprintf("space_id = %q\n  collection_id = %q", emulator.DefaultSpaceID, emulator.DefaultCollectionID),
+			want:   "These attributes cannot be configured together: [space_id,collection_id]",
+		},
+		"space ID with a space": {
+			role:   "read",
+			target: `space_id = "spc handbook"`,
+			want:   `Attribute space_id must be a non-empty ID of letters, digits, '_' and '-', got: spc handbook`,
+		},
+		"collection ID with a slash": {
+			role:   "read",
+			target: `collection_id = "col/guides"`,
+			want:   `Attribute collection_id must be a non-empty ID of letters, digits, '_' and '-', got: col/guides`,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.providerConfig(inviteLinkConfig(env.OrgID, tc.role, tc.target)),
+					PlanOnly:    true,
+					ExpectError: terraformOutputRegexp(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// The API's own refusals reach the user, and nothing is left behind.
+func TestAccInviteLink_apiErrors(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	cases := map[string]struct {
+		config string
+		want   string
+	}{
+		"unknown space": {
+			config: env.providerConfig(inviteLinkConfig(env.OrgID, "read", `space_id = "spc_missing"`)),
+			want: fmt.Sprintf(`invent API POST /orgs/%[1]s/link-invites: 400 Bad Request: `+
+				`space "spc_missing" does not exist in organization %[1]q`, env.OrgID),
+		},
+		"member token": {
+			config: env.providerConfigWithToken(env.MemberToken, inviteLinkConfig(env.OrgID, "read", "")),
+			want: fmt.Sprintf(`403 Forbidden: this requires the ADMIN role in organization %q The token's user lacks the `+
+				`permission for this: most changes need the ADMIN role in the organization.`, env.OrgID),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.Test(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: terraformOutputRegexp(tc.want)}},
+			})
+		})
+	}
+	links, err := env.Admin.ListInviteLinks(testContext(t), env.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(links) != 0 {
+		t.Errorf("a failed create left %d organization links behind", len(links))
+	}
+}
+
+func TestAccInviteLink_importIDErrors(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	for _, id := range []string{"org", "org/", "/id", "a/b/c"} {
+		t.Run(id, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:        env.providerConfig(inviteLinkConfig(env.OrgID, "read", "")),
+					ResourceName:  inviteLinkAddr,
+					ImportState:   true,
+					ImportStateId: id,
+					ExpectError:   terraformOutputRegexp(inviteLinkImportIDError(id)),
+				}},
+			})
+		})
+	}
+}
+
+// The empty ID, which the test harness cannot pass to Terraform, goes to ImportState directly.
+func TestInviteLinkResource_importIDErrors(t *testing.T) {
+	ctx := t.Context()
+	r := &inviteLinkResource{}
+	var schemaResp fwresource.SchemaResponse
+	r.Schema(ctx, fwresource.SchemaRequest{}, &schemaResp)
+	for _, id := range []string{"", "org", "org/", "/id", "a/b/c", "org/ /id"} {
+		resp := fwresource.ImportStateResponse{State: tfsdk.State{
+			Schema: schemaResp.Schema,
+			Raw:    tftypes.NewValue(schemaResp.Schema.Type().TerraformType(ctx), nil),
+		}}
+		r.ImportState(ctx, fwresource.ImportStateRequest{ID: id}, &resp)
+		errs := resp.Diagnostics.Errors()
+		if len(errs) != 1 || errs[0].Summary() != "Invalid import ID" || errs[0].Detail() != inviteLinkImportIDError(id) {
+			t.Errorf("import ID %q: got diagnostics %v, want one %q", id, resp.Diagnostics, inviteLinkImportIDError(id))
+		}
+	}
+}
+
+func inviteLinkImportIDError(id string) string {
+	return fmt.Sprintf("the import ID must have the form <org_id>/<invite_id>, with every part non-empty; got %q", id)
+}
+
+// terraformOutputRegexp matches msg in Terraform's error output, which wraps long lines at spaces
+// and separates a diagnostic's summary from its detail with blank lines.
+func terraformOutputRegexp(msg string) *regexp.Regexp {
+	return regexp.MustCompile(strings.ReplaceAll(regexp.QuoteMeta(msg), " ", `\s+`))
+}
+
+// inviteLinkImportID is the import ID "<org_id>/<invite_id>" of the link at addr.
+func inviteLinkImportID(addr string) resource.ImportStateIdFunc {
+	return func(s *terraform.State) (string, error) {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return "", fmt.Errorf("%s is not in state", addr)
+		}
+		return rs.Primary.Attributes["org_id"] + "/" + rs.Primary.ID, nil
+	}
+}
+
+// captureInviteLinkID remembers the ID of the link at addr for a later step's PreConfig.
+func captureInviteLinkID(addr string, dst *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		*dst = rs.Primary.ID
+		return nil
+	}
+}
+
+// inviteLinkAPIRole checks the role the API holds for the link at addr.
+func inviteLinkAPIRole(env *testEnv, addr string, want client.ContentRole) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		link, err := env.Admin.GetInviteLink(context.Background(), rs.Primary.Attributes["org_id"], rs.Primary.ID)
+		if err != nil {
+			return err
+		}
+		if got := link.EffectiveRole(); got != want {
+			return fmt.Errorf("the API holds role %q for %s, want %q", got, addr, want)
+		}
+		return nil
+	}
+}
+
+// inviteLinkWireRoleIsNull GETs the link at addr without the client, to see the JSON itself: the
+// guest role must be null in field, not a string.
+func inviteLinkWireRoleIsNull(t *testing.T, env *testEnv, addr, field string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		url := env.URL + "/orgs/" + rs.Primary.Attributes["org_id"] + "/link-invites/" + rs.Primary.ID
+		req, err := http.NewRequestWithContext(testContext(t), http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+env.AdminToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		var body map[string]json.RawMessage
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			return fmt.Errorf("GET %s: %d, body not a JSON object: %w", url, resp.StatusCode, err)
+		}
+		if raw, ok := body[field]; !ok || string(raw) != "null" {
+			return fmt.Errorf("GET %s: %q is %s, want null", url, field, raw)
+		}
+		return nil
+	}
+}
+
+// inviteLinksDestroyed checks through the API that every link the test managed is gone.
+func inviteLinksDestroyed(env *testEnv) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		for addr, rs := range s.RootModule().Resources {
+			if rs.Type != "invent_invite_link" {
+				continue
+			}
+			_, err := env.Admin.GetInviteLink(context.Background(), rs.Primary.Attributes["org_id"], rs.Primary.ID)
+			if err := inviteLinkGoneError(addr+" "+rs.Primary.ID, err); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// inviteLinkGoneError turns the answer to a GET of a link that should be revoked into a test error:
+// nil for the expected 404.
+func inviteLinkGoneError(what string, err error) error {
+	switch {
+	case err == nil:
+		return fmt.Errorf("invite link %s should be revoked, but the API still has it", what)
+	case !client.IsNotFound(err):
+		return fmt.Errorf("invite link %s should be revoked; GET failed: %w", what, err)
+	}
+	return nil
+}

@@ -1,0 +1,380 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
+)
+
+var (
+	_ resource.Resource                = &subOrgMembershipResource{}
+	_ resource.ResourceWithConfigure   = &subOrgMembershipResource{}
+	_ resource.ResourceWithImportState = &subOrgMembershipResource{}
+)
+
+// lastAdminExplanation explains the API's 409 for the last ADMIN of a sub-organization; each caller
+// finishes the sentence with the alternatives that fit its operation.
+const lastAdminExplanation = "The token's user is the last ADMIN of the sub-organization, and a " +
+	"sub-organization must keep one. Make another user ADMIN of the sub-organization first"
+
+// subOrgMembershipTimeout bounds each operation unless the timeouts block says otherwise.
+const subOrgMembershipTimeout = 5 * time.Minute
+
+// NewSubOrgMembershipResource is the resource invent_sub_org_membership.
+func NewSubOrgMembershipResource() resource.Resource {
+	return &subOrgMembershipResource{}
+}
+
+// subOrgMembershipResource manages the membership of the token's user (an ADMIN of the parent
+// organization) in one sub-organization.
+type subOrgMembershipResource struct {
+	data *providerData
+}
+
+type subOrgMembershipModel struct {
+	ID        types.String   `tfsdk:"id"`
+	OrgID     types.String   `tfsdk:"org_id"`
+	SubOrgID  types.String   `tfsdk:"sub_org_id"`
+	Role      types.String   `tfsdk:"role"`
+	MemberID  types.String   `tfsdk:"member_id"`
+	UserID    types.String   `tfsdk:"user_id"`
+	Email     types.String   `tfsdk:"email"`
+	Status    types.String   `tfsdk:"status"`
+	CreatedAt types.String   `tfsdk:"created_at"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (r *subOrgMembershipResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_sub_org_membership"
+}
+
+func (r *subOrgMembershipResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	stable := []planmodifier.String{stringplanmodifier.UseStateForUnknown()}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The membership of the API token's user in a sub-organization, with its role " +
+			"(`POST /orgs/{org_id}/orgs/{sub_org_id}/join`). The token's user must be an ADMIN of the parent " +
+			"organization. Creating the resource joins the sub-organization; changing `role` joins again " +
+			"with the new role, in place; destroying it leaves the sub-organization.\n\n" +
+			"If the token's user is a member already, creation fails with the `terraform import` command " +
+			"that brings the existing membership under management: adopting it silently could change or " +
+			"drop a role that someone relies on.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "`<org_id>/<sub_org_id>`, as written in the configuration; also the import ID.",
+				Computed:            true,
+				PlanModifiers:       stable,
+			},
+			"org_id": schema.StringAttribute{
+				MarkdownDescription: "The parent organization, or `c` for the organization the API token was " +
+					"created in. Kept as written. Changing it replaces the membership.",
+				Required:      true,
+				Validators:    orgIDValidators(),
+				PlanModifiers: []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"sub_org_id": schema.StringAttribute{
+				MarkdownDescription: "The sub-organization to join. Changing it leaves this one and joins the new one.",
+				Required:            true,
+				Validators:          idValidators(),
+				PlanModifiers:       []planmodifier.String{stringplanmodifier.RequiresReplace()},
+			},
+			"role": schema.StringAttribute{
+				MarkdownDescription: "The token's user's role in the sub-organization: `" +
+					strings.Join(client.OrgRoles, "`, `") + "`. Changes in place. The API refuses to " +
+					"demote the sub-organization's last ADMIN.",
+				Required:   true,
+				Validators: orgRoleValidators(),
+			},
+			"member_id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the membership entry in the sub-organization.",
+				Computed:            true,
+				PlanModifiers:       stable,
+			},
+			"user_id": schema.StringAttribute{
+				MarkdownDescription: "The ID of the token's user, the member.",
+				Computed:            true,
+				PlanModifiers:       stable,
+			},
+			"email": schema.StringAttribute{
+				MarkdownDescription: "The email address of the token's user.",
+				Computed:            true,
+				PlanModifiers:       stable,
+			},
+			"status": schema.StringAttribute{
+				MarkdownDescription: "The membership's status: `ACTIVE`, `INVITED` or `DISABLED`. Unknown in a " +
+					"plan that changes `role`, since joining again may reactivate the membership.",
+				Computed:      true,
+				PlanModifiers: []planmodifier.String{keepUnlessRoleChanges{}},
+			},
+			"created_at": schema.StringAttribute{
+				MarkdownDescription: "When the token's user joined the sub-organization (RFC 3339, UTC).",
+				Computed:            true,
+				PlanModifiers:       stable,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *subOrgMembershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan subOrgMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	orgID, subOrgID := plan.OrgID.ValueString(), plan.SubOrgID.ValueString()
+	// A fresh read rather than the batched one: the check below must see the membership as it is now.
+	found, err := r.findCaller(ctx, r.data.client.GetSubOrg, orgID, subOrgID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
+		return
+	}
+	if found.isMember {
+		id := subOrgMembershipID(orgID, subOrgID)
+		resp.Diagnostics.AddError("Already a member of the sub-organization",
+			fmt.Sprintf("The token's user %s is already a member of sub-organization %q with the role %s. "+
+				"Joining again would silently take over that membership and could change its role, so "+
+				"bring it under management instead, then apply again:\n\n"+
+				"  terraform import invent_sub_org_membership.<name> %q\n\n"+
+				"where invent_sub_org_membership.<name> is this resource's address (shown with this error), "+
+				"or add an import block with id = %q.",
+				found.caller.Email, subOrgID, found.member.Role, id, id))
+		return
+	}
+
+	if r.join(ctx, &plan, found.caller, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	}
+}
+
+func (r *subOrgMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state subOrgMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	orgID, subOrgID := state.OrgID.ValueString(), state.SubOrgID.ValueString()
+	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
+	if found.caller != nil && client.IsNotFound(err) {
+		tflog.Debug(ctx, "Sub-organization not found; removing the membership from state", map[string]any{"org_id": orgID, "sub_org_id": subOrgID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
+		return
+	}
+	if !found.isMember {
+		tflog.Debug(ctx, "The token's user is no longer a member of the sub-organization; removing the membership from state", map[string]any{"org_id": orgID, "sub_org_id": subOrgID})
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	state.setMember(orgID, subOrgID, found.member)
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+func (r *subOrgMembershipResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state subOrgMembershipModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	if plan.Role.Equal(state.Role) {
+		// Only the timeouts changed: nothing to tell the API.
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		return
+	}
+
+	caller, err := r.data.currentUser(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Cannot identify the API token's user", err)
+		return
+	}
+	// Joining again sets the role of a member (the API's upsert); leaving first would drop access
+	// if the join then failed.
+	if r.join(ctx, &plan, caller, &resp.Diagnostics) {
+		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	}
+}
+
+func (r *subOrgMembershipResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state subOrgMembershipModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	defer cancel()
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	orgID, subOrgID := state.OrgID.ValueString(), state.SubOrgID.ValueString()
+	err := r.data.client.LeaveSubOrg(ctx, orgID, subOrgID)
+	switch {
+	case client.IsNotFound(err):
+		tflog.Debug(ctx, "Not a member of the sub-organization (or it is gone); nothing to leave", map[string]any{"org_id": orgID, "sub_org_id": subOrgID})
+	case client.IsConflict(err):
+		resp.Diagnostics.AddError(fmt.Sprintf("Cannot leave sub-organization %q", subOrgID),
+			err.Error()+"\n\n"+lastAdminExplanation+", then destroy again; or, to stop managing the "+
+				"membership without leaving, run:\n\n"+
+				"  terraform state rm <this resource's address>")
+		return
+	case err != nil:
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot leave sub-organization %q", subOrgID), err)
+		return
+	}
+	r.data.reads.ForgetSubOrg(orgID, subOrgID)
+}
+
+// ImportState imports the token's user's membership. It checks the membership itself, because a
+// Read that drops a non-member would surface only as Terraform's "Cannot import non-existent remote
+// object".
+func (r *subOrgMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	parts, err := parseImportID(req.ID, "org_id", "sub_org_id")
+	if err != nil {
+		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+		return
+	}
+	orgID, subOrgID := parts[0], parts[1]
+	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
+		return
+	}
+	if !found.isMember {
+		resp.Diagnostics.AddError("Nothing to import",
+			fmt.Sprintf("The token's user %s is not a member of sub-organization %q; nothing to import. "+
+				"Remove the import and apply the resource to join the sub-organization.", found.caller.Email, subOrgID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), orgID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sub_org_id"), subOrgID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), subOrgMembershipID(orgID, subOrgID))...)
+}
+
+// callerMembership is the token's user and its entry among a sub-organization's members, if any.
+type callerMembership struct {
+	caller   *client.User
+	member   client.SubOrgMember
+	isMember bool
+}
+
+// findCaller reads the sub-organization with readSubOrg (fresh or batched) and looks for the token's
+// user among its members. Errors keep the API's status; caller is set when only the sub-organization
+// could not be read, so that a 404 of the sub-organization can be told from one of the user.
+func (r *subOrgMembershipResource) findCaller(ctx context.Context,
+	readSubOrg func(ctx context.Context, orgID, subOrgID string) (*client.SubOrg, error), orgID, subOrgID string,
+) (callerMembership, error) {
+	caller, err := r.data.currentUser(ctx)
+	if err != nil {
+		return callerMembership{}, fmt.Errorf("identifying the API token's user: %w", err)
+	}
+	subOrg, err := readSubOrg(ctx, orgID, subOrgID)
+	if err != nil {
+		return callerMembership{caller: caller}, err
+	}
+	member, ok := subOrg.MemberByUserID(caller.ID)
+	return callerMembership{caller: caller, member: member, isMember: ok}, nil
+}
+
+func subOrgMembershipID(orgID, subOrgID string) string {
+	return orgID + "/" + subOrgID
+}
+
+// setMember fills the model from the member entry of the token's user.
+func (m *subOrgMembershipModel) setMember(orgID, subOrgID string, member client.SubOrgMember) {
+	m.ID = types.StringValue(subOrgMembershipID(orgID, subOrgID))
+	m.Role = types.StringValue(member.Role)
+	m.MemberID = types.StringValue(member.ID)
+	m.UserID = types.StringValue(member.UserID)
+	m.Email = types.StringValue(member.Email)
+	m.Status = types.StringValue(member.Status)
+	m.CreatedAt = types.StringValue(member.CreatedAt.UTC().Format(time.RFC3339))
+}
+
+// join makes the token's user a member of the sub-organization with the model's role, or sets the
+// role of a member, and fills the model from the answer. It reports whether it succeeded; the model
+// never claims a membership the API did not confirm.
+func (r *subOrgMembershipResource) join(ctx context.Context, m *subOrgMembershipModel, caller *client.User, diags *diag.Diagnostics) bool {
+	orgID, subOrgID, role := m.OrgID.ValueString(), m.SubOrgID.ValueString(), m.Role.ValueString()
+	summary := fmt.Sprintf("Cannot join sub-organization %q as %s", subOrgID, role)
+	joined, err := r.data.client.JoinSubOrg(ctx, orgID, subOrgID, role)
+	switch {
+	case client.IsConflict(err):
+		diags.AddError(summary, err.Error()+"\n\n"+lastAdminExplanation+", or keep role = \"ADMIN\".")
+		return false
+	case err != nil:
+		addAPIError(diags, summary, err)
+		return false
+	}
+	r.data.reads.PutSubOrg(orgID, *joined)
+	member, ok := joined.MemberByUserID(caller.ID)
+	if !ok {
+		diags.AddError("Unexpected API answer",
+			fmt.Sprintf("The API accepted the join of sub-organization %q but its answer does not list the "+
+				"token's user %s among the members. Run terraform apply again; if this persists, report it.",
+				subOrgID, caller.Email))
+		return false
+	}
+	m.setMember(orgID, subOrgID, member)
+	return true
+}
+
+// withOperationTimeout is the context of one operation, bounded by the timeouts block (its getter
+// for the operation, such as plan.Timeouts.Create) or by subOrgMembershipTimeout.
+func withOperationTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
+	diags *diag.Diagnostics,
+) (context.Context, context.CancelFunc) {
+	d, problems := timeout(ctx, subOrgMembershipTimeout)
+	diags.Append(problems...)
+	return context.WithTimeout(ctx, d)
+}
+
+// keepUnlessRoleChanges plans the prior state's value, like UseStateForUnknown, except when the role
+// changes: joining again with another role may change the value too.
+type keepUnlessRoleChanges struct{}
+
+func (keepUnlessRoleChanges) Description(_ context.Context) string {
+	return "The value stays the same unless the role changes."
+}
+
+func (m keepUnlessRoleChanges) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepUnlessRoleChanges) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() {
+		return // creating, or the value is already decided
+	}
+	var planned, prior types.String
+	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("role"), &planned)...)
+	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("role"), &prior)...)
+	if !resp.Diagnostics.HasError() && planned.Equal(prior) {
+		resp.PlanValue = req.StateValue
+	}
+}

@@ -1,0 +1,380 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/compare"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
+	"github.com/orgkit/terraform-provider-invent/internal/emulator"
+)
+
+const subOrgMembershipAddr = "invent_sub_org_membership.test"
+
+func subOrgMembershipConfig(orgID, subOrgID, role string) string {
+	return fmt.Sprintf(`
+resource "invent_sub_org_membership" "test" {
+  org_id     = %q
+  sub_org_id = %q
+  role       = %q
+}
+`, orgID, subOrgID, role)
+}
+
+// messageRegexp matches the parts of a diagnostic in order, each exactly but wherever Terraform
+// wraps its lines; anything may come between parts (Terraform puts the resource's address and
+// configuration between a summary and its detail).
+func messageRegexp(parts ...string) *regexp.Regexp {
+	patterns := make([]string, len(parts))
+	for i, part := range parts {
+		words := strings.Fields(part)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		patterns[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(strings.Join(patterns, `[\s\S]*`))
+}
+
+// checkNotMemberOf confirms through the API that the admin belongs to none of subOrgIDs.
+func checkNotMemberOf(t *testing.T, env *testEnv, subOrgIDs ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := testContext(t)
+		me, err := env.Admin.CurrentUser(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range subOrgIDs {
+			so, err := env.Admin.GetSubOrg(ctx, env.OrgID, id)
+			if err != nil {
+				return err
+			}
+			if m, ok := so.MemberByUserID(me.ID); ok {
+				return fmt.Errorf("the admin is still a member of %s with role %s", id, m.Role)
+			}
+		}
+		return nil
+	}
+}
+
+// checkRoleIn confirms through the API that the admin has role in subOrgID.
+func checkRoleIn(t *testing.T, env *testEnv, subOrgID, role string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		ctx := testContext(t)
+		me, err := env.Admin.CurrentUser(ctx)
+		if err != nil {
+			return err
+		}
+		so, err := env.Admin.GetSubOrg(ctx, env.OrgID, subOrgID)
+		if err != nil {
+			return err
+		}
+		m, ok := so.MemberByUserID(me.ID)
+		if !ok {
+			return fmt.Errorf("the admin is not a member of %s", subOrgID)
+		}
+		if m.Role != role {
+			return fmt.Errorf("the admin's role in %s is %s, want %s", subOrgID, m.Role, role)
+		}
+		return nil
+	}
+}
+
+// joinableSubOrgID is a sub-organization the admin is not a member of: the fixture's, or a new one
+// when running against a live account.
+func joinableSubOrgID(t *testing.T, env *testEnv) string {
+	t.Helper()
+	if env.Emulator != nil {
+		return emulator.DefaultJoinableSubOrgID
+	}
+	return newSubOrg(t, env, "tf-acc-membership-joinable")
+}
+
+// newSubOrg creates a sub-organization through the API; it starts without members.
+func newSubOrg(t *testing.T, env *testEnv, name string) string {
+	t.Helper()
+	so, err := env.Admin.CreateSubOrg(testContext(t), env.OrgID, name)
+	if err != nil {
+		t.Fatalf("creating sub-organization %q: %v", name, err)
+	}
+	return so.ID
+}
+
+// The whole life of a membership: create, import, role change in place, move to another
+// sub-organization (replace), leaving outside Terraform (re-create), role changed outside Terraform
+// (restored in place), destroy.
+func TestAccSubOrgMembership_lifecycle(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	ctx := testContext(t)
+	me, err := env.Admin.CurrentUser(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := joinableSubOrgID(t, env)
+	second := newSubOrg(t, env, "tf-acc-membership-second")
+	memberIDKept := statecheck.CompareValue(compare.ValuesSame())
+	createdAtKept := statecheck.CompareValue(compare.ValuesSame())
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNotMemberOf(t, env, first, second),
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, first, client.OrgRoleDeveloper)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionCreate),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("id"), knownvalue.StringExact(env.OrgID+"/"+first)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("org_id"), knownvalue.StringExact(env.OrgID)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("sub_org_id"), knownvalue.StringExact(first)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleDeveloper)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(me.ID)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("email"), knownvalue.StringExact(me.Email)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("status"), knownvalue.StringExact(client.MemberStatusActive)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("member_id"), knownvalue.StringRegexp(regexp.MustCompile(`^\S+$`))),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("created_at"),
+						knownvalue.StringRegexp(regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`))),
+					memberIDKept.AddStateValue(subOrgMembershipAddr, tfjsonpath.New("member_id")),
+					createdAtKept.AddStateValue(subOrgMembershipAddr, tfjsonpath.New("created_at")),
+				},
+				Check: checkRoleIn(t, env, first, client.OrgRoleDeveloper),
+			},
+			{
+				ResourceName:      subOrgMembershipAddr,
+				ImportState:       true,
+				ImportStateVerify: true,
+			},
+			{
+				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, first, client.OrgRoleManager)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionUpdate),
+					// The membership stays the same one; only its status may change with the role.
+					plancheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("member_id"), knownvalue.NotNull()),
+					plancheck.ExpectUnknownValue(subOrgMembershipAddr, tfjsonpath.New("status")),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleManager)),
+					memberIDKept.AddStateValue(subOrgMembershipAddr, tfjsonpath.New("member_id")),
+					createdAtKept.AddStateValue(subOrgMembershipAddr, tfjsonpath.New("created_at")),
+				},
+				Check: checkRoleIn(t, env, first, client.OrgRoleManager),
+			},
+			{
+				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, second, client.OrgRoleManager)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionReplace),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("id"), knownvalue.StringExact(env.OrgID+"/"+second)),
+				},
+				Check: resource.ComposeAggregateTestCheckFunc(
+					checkNotMemberOf(t, env, first),
+					checkRoleIn(t, env, second, client.OrgRoleManager),
+				),
+			},
+			{
+				// Left outside Terraform: the refresh drops the membership and the plan joins again.
+				PreConfig: func() {
+					if err := env.Admin.LeaveSubOrg(testContext(t), env.OrgID, second); err != nil {
+						t.Fatalf("leaving %s: %v", second, err)
+					}
+				},
+				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, second, client.OrgRoleManager)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionCreate),
+				}},
+				Check: checkRoleIn(t, env, second, client.OrgRoleManager),
+			},
+			{
+				// Role changed outside Terraform: an in-place update restores it.
+				PreConfig: func() {
+					if _, err := env.Admin.JoinSubOrg(testContext(t), env.OrgID, second, client.OrgRoleStaff); err != nil {
+						t.Fatalf("changing the role in %s: %v", second, err)
+					}
+				},
+				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, second, client.OrgRoleManager)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionUpdate),
+					plancheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleManager)),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleManager)),
+				},
+				Check: checkRoleIn(t, env, second, client.OrgRoleManager),
+			},
+		},
+	})
+}
+
+// Creation fails before anything changes: at plan time for a role the API does not know, with the
+// API's own message otherwise, and with the import command for a membership that already exists
+// (joining would adopt it silently).
+func TestAccSubOrgMembership_createErrors(t *testing.T) {
+	cases := map[string]struct {
+		memberToken bool
+		subOrgID    string
+		role        string
+		want        *regexp.Regexp
+		// untouched, when set, checks that the existing membership was left as it was.
+		untouched func(*testEnv) resource.TestCheckFunc
+	}{
+		"lowercase role": {
+			subOrgID: emulator.DefaultJoinableSubOrgID, role: "admin",
+			want: messageRegexp(`Attribute role value must be one of: ["ADMIN" "DEVELOPER" "MANAGER" "STAFF"], got: "admin"`),
+		},
+		"unknown role": {
+			subOrgID: emulator.DefaultJoinableSubOrgID, role: "OWNER",
+			want: messageRegexp(`Attribute role value must be one of: ["ADMIN" "DEVELOPER" "MANAGER" "STAFF"], got: "OWNER"`),
+		},
+		"unknown sub-organization": {
+			subOrgID: "org_nowhere", role: client.OrgRoleStaff,
+			want: messageRegexp(`Cannot read sub-organization "org_nowhere"`,
+				`invent API GET /orgs/org_acme/orgs/org_nowhere: 404 Not Found: `+
+					`sub-organization "org_nowhere" is not a child of organization "org_acme"`),
+		},
+		"not an admin of the parent": {
+			memberToken: true, subOrgID: emulator.DefaultJoinableSubOrgID, role: client.OrgRoleStaff,
+			want: messageRegexp(`Cannot join sub-organization "org_acme_emea" as STAFF`,
+				`invent API POST /orgs/org_acme/orgs/org_acme_emea/join: 403 Forbidden: `+
+					`this requires the ADMIN role in organization "org_acme"`),
+		},
+		"already a member": {
+			subOrgID: emulator.DefaultDeveloperSubOrgID, role: client.OrgRoleManager,
+			want: messageRegexp(`Already a member of the sub-organization`,
+				`The token's user ada@acme.example is already a member of sub-organization `+
+					`"org_acme_labs" with the role DEVELOPER. Joining again would silently take over that membership `+
+					`and could change its role, so bring it under management instead, then apply again: `+
+					`terraform import invent_sub_org_membership.<name> "org_acme/org_acme_labs" `+
+					`where invent_sub_org_membership.<name> is this resource's address (shown with this error), `+
+					`or add an import block with id = "org_acme/org_acme_labs".`),
+			untouched: func(env *testEnv) resource.TestCheckFunc {
+				return checkRoleIn(t, env, emulator.DefaultDeveloperSubOrgID, client.OrgRoleDeveloper)
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			env.needsEmulator(t)
+			token := env.AdminToken
+			if tc.memberToken {
+				token = env.MemberToken
+			}
+			testCase := resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      env.providerConfigWithToken(token, subOrgMembershipConfig(env.OrgID, tc.subOrgID, tc.role)),
+					ExpectError: tc.want,
+				}},
+			}
+			if tc.untouched != nil {
+				testCase.CheckDestroy = tc.untouched(env)
+			}
+			resource.ParallelTest(t, testCase)
+		})
+	}
+}
+
+// The sole ADMIN can neither step down nor leave: both fail with what to do, and destroy succeeds once
+// another user is ADMIN.
+func TestAccSubOrgMembership_lastAdmin(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	emu := env.needsEmulator(t)
+	config := env.providerConfig(subOrgMembershipConfig(env.OrgID, emulator.DefaultSoleAdminSubOrgID, client.OrgRoleAdmin) + `
+import {
+  to = ` + subOrgMembershipAddr + `
+  id = "` + env.OrgID + "/" + emulator.DefaultSoleAdminSubOrgID + `"
+}
+`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNotMemberOf(t, env, emulator.DefaultSoleAdminSubOrgID),
+		Steps: []resource.TestStep{
+			{
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleAdmin)),
+				},
+			},
+			{
+				// Nor step down: the role stays ADMIN in the API and in state.
+				Config: strings.Replace(config, `role       = "ADMIN"`, `role       = "DEVELOPER"`, 1),
+				ExpectError: messageRegexp(`Cannot join sub-organization "org_acme_retail" as DEVELOPER`,
+					`invent API POST /orgs/org_acme/orgs/org_acme_retail/join: 409 Conflict: `+
+						`you are the last ADMIN of sub-organization "org_acme_retail"; make someone else ADMIN before changing your role `+
+						`The token's user is the last ADMIN of the sub-organization, and a sub-organization must keep one. `+
+						`Make another user ADMIN of the sub-organization first, or keep role = "ADMIN".`),
+			},
+			{
+				Config:  config,
+				Destroy: true,
+				ExpectError: messageRegexp(`Cannot leave sub-organization "org_acme_retail"`,
+					`invent API DELETE /orgs/org_acme/orgs/org_acme_retail/join: 409 Conflict: `+
+						`you are the last ADMIN of sub-organization "org_acme_retail" and cannot leave it `+
+						`The token's user is the last ADMIN of the sub-organization, and a sub-organization must keep one. `+
+						`Make another user ADMIN of the sub-organization first, then destroy again; or, to stop `+
+						`managing the membership without leaving, run: terraform state rm`),
+			},
+			{
+				// Still managed after the failed destroy; with a second ADMIN the final destroy leaves.
+				PreConfig: func() {
+					if err := emu.SetOrgRole(emulator.DefaultSoleAdminSubOrgID, emulator.DefaultOwnerUserID, client.OrgRoleAdmin); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionNoop),
+				}},
+			},
+		},
+	})
+}
+
+// Import refuses a malformed ID with the expected format, and a sub-organization the token's user
+// is not a member of with a clear message (not Terraform's "non-existent remote object").
+func TestAccSubOrgMembership_importErrors(t *testing.T) {
+	formatError := func(id string) *regexp.Regexp {
+		return messageRegexp(`Invalid import ID`, fmt.Sprintf(
+			`the import ID must have the form <org_id>/<sub_org_id>, with every part non-empty; got %q`, id))
+	}
+	cases := map[string]*regexp.Regexp{
+		"":      formatError(""),
+		"a":     formatError("a"),
+		"a/":    formatError("a/"),
+		"/b":    formatError("/b"),
+		"a/b/c": formatError("a/b/c"),
+		emulator.DefaultParentOrgID + "/" + emulator.DefaultJoinableSubOrgID: messageRegexp(`Nothing to import`,
+			`The token's user ada@acme.example is not a member of sub-organization "org_acme_emea"; nothing to import.`),
+	}
+	for id, want := range cases {
+		t.Run(fmt.Sprintf("%q", id), func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			env.needsEmulator(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:       env.providerConfig(subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)),
+					ResourceName: subOrgMembershipAddr,
+					ImportState:  true,
+					// A func, because an empty ImportStateId means "the ID from state".
+					ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
+					ExpectError:       want,
+				}},
+			})
+		})
+	}
+}

@@ -1,0 +1,134 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+var _ datasource.DataSourceWithConfigure = &subOrgsDataSource{}
+
+// NewSubOrgsDataSource is the data source invent_sub_orgs.
+func NewSubOrgsDataSource() datasource.DataSource {
+	return &subOrgsDataSource{}
+}
+
+type subOrgsDataSource struct {
+	data *providerData
+}
+
+type subOrgsDataSourceModel struct {
+	ID        types.String  `tfsdk:"id"`
+	OrgID     types.String  `tfsdk:"org_id"`
+	NameRegex types.String  `tfsdk:"name_regex"`
+	IDs       []string      `tfsdk:"ids"`
+	SubOrgs   []subOrgModel `tfsdk:"sub_orgs"`
+}
+
+func (d *subOrgsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_sub_orgs"
+}
+
+func (d *subOrgsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "The sub-organizations of an organization (`GET /orgs/{org_id}/orgs`, every " +
+			"page), optionally filtered by name, with every field the API returns.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				MarkdownDescription: "The `org_id` as configured; kept for tooling that expects an `id`.",
+				Computed:            true,
+			},
+			"org_id": subOrgParentAttribute(),
+			"name_regex": schema.StringAttribute{
+				MarkdownDescription: "Keep only the sub-organizations whose name matches this regular " +
+					"expression ([RE2 syntax](https://github.com/google/re2/wiki/Syntax)). It matches " +
+					"anywhere in the name unless anchored with `^` and `$`.",
+				Optional:   true,
+				Validators: []validator.String{validRegexp()},
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: "The IDs of the sub-organizations, in the API's order (creation time, then ID).",
+				Computed:            true,
+				ElementType:         types.StringType,
+			},
+			"sub_orgs": schema.ListNestedAttribute{
+				MarkdownDescription: "The sub-organizations, in the same order as `ids`.",
+				Computed:            true,
+				NestedObject:        schema.NestedAttributeObject{Attributes: subOrgAttributes()},
+			},
+		},
+	}
+}
+
+func (d *subOrgsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg subOrgsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	var nameFilter *regexp.Regexp
+	if !cfg.NameRegex.IsNull() {
+		var err error
+		if nameFilter, err = regexp.Compile(cfg.NameRegex.ValueString()); err != nil {
+			// The validator skips a value unknown at plan time, so one known only now is checked here.
+			resp.Diagnostics.AddError("Invalid regular expression", "name_regex: "+err.Error())
+			return
+		}
+	}
+	orgID := cfg.OrgID.ValueString()
+	list, err := d.data.client.ListSubOrgs(ctx, orgID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID), err)
+		return
+	}
+	state := subOrgsDataSourceModel{
+		ID:        cfg.OrgID,
+		OrgID:     cfg.OrgID,
+		NameRegex: cfg.NameRegex,
+		IDs:       []string{},
+		SubOrgs:   []subOrgModel{},
+	}
+	for _, so := range list {
+		if nameFilter != nil && !nameFilter.MatchString(so.Name) {
+			continue
+		}
+		state.IDs = append(state.IDs, so.ID)
+		state.SubOrgs = append(state.SubOrgs, newSubOrgModel(so))
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+}
+
+// validRegexp checks at plan time that a string compiles as a Go (RE2) regular expression, and
+// reports the compiler's own explanation when it does not.
+func validRegexp() validator.String {
+	return regexpValidator{}
+}
+
+type regexpValidator struct{}
+
+func (v regexpValidator) Description(_ context.Context) string {
+	return "value must be a valid RE2 regular expression"
+}
+
+func (v regexpValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v regexpValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%s must be a valid regular expression (RE2 syntax): %s", req.Path, err))
+	}
+}
