@@ -2,11 +2,9 @@ package provider
 
 import (
 	"context"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -23,10 +21,6 @@ var (
 	_ resource.ResourceWithConfigValidators = &inviteLinkResource{}
 	_ resource.ResourceWithImportState      = &inviteLinkResource{}
 )
-
-// defaultInviteLinkTimeout bounds each operation unless the timeouts block says otherwise: long
-// enough for the client's retries through a rate limit.
-const defaultInviteLinkTimeout = 5 * time.Minute
 
 // Descriptions shared by the resource and the invent_invite_links data source.
 const (
@@ -82,16 +76,6 @@ func inviteLinkUpdateRequest(kind string, role client.ContentRole) client.Update
 		return client.UpdateInviteLinkRequest{Role: role}
 	}
 	return client.UpdateInviteLinkRequest{Level: role}
-}
-
-// inviteLinkOperationContext bounds one operation by its timeout (the timeouts block's getter for it,
-// such as plan.Timeouts.Create), defaultInviteLinkTimeout when the block does not set it.
-func inviteLinkOperationContext(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	diags *diag.Diagnostics,
-) (context.Context, context.CancelFunc) {
-	d, problems := timeout(ctx, defaultInviteLinkTimeout)
-	diags.Append(problems...)
-	return context.WithTimeout(ctx, d)
 }
 
 func (r *inviteLinkResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -176,7 +160,7 @@ func (r *inviteLinkResource) Create(ctx context.Context, req resource.CreateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := inviteLinkOperationContext(ctx, plan.Timeouts.Create, &resp.Diagnostics)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Create, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -200,7 +184,7 @@ func (r *inviteLinkResource) Read(ctx context.Context, req resource.ReadRequest,
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := inviteLinkOperationContext(ctx, state.Timeouts.Read, &resp.Diagnostics)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Read, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -231,7 +215,7 @@ func (r *inviteLinkResource) Update(ctx context.Context, req resource.UpdateRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := inviteLinkOperationContext(ctx, plan.Timeouts.Update, &resp.Diagnostics)
+	ctx, cancel := withOperationTimeout(ctx, plan.Timeouts.Update, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return
@@ -261,7 +245,7 @@ func (r *inviteLinkResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	ctx, cancel := inviteLinkOperationContext(ctx, state.Timeouts.Delete, &resp.Diagnostics)
+	ctx, cancel := withOperationTimeout(ctx, state.Timeouts.Delete, &resp.Diagnostics)
 	defer cancel()
 	if resp.Diagnostics.HasError() {
 		return

@@ -30,9 +30,6 @@ var (
 const lastAdminExplanation = "The token's user is the last ADMIN of the sub-organization, and a " +
 	"sub-organization must keep one. Make another user ADMIN of the sub-organization first"
 
-// subOrgMembershipTimeout bounds each operation unless the timeouts block says otherwise.
-const subOrgMembershipTimeout = 5 * time.Minute
-
 // NewSubOrgMembershipResource is the resource invent_sub_org_membership.
 func NewSubOrgMembershipResource() resource.Resource {
 	return &subOrgMembershipResource{}
@@ -343,16 +340,6 @@ func (r *subOrgMembershipResource) join(ctx context.Context, m *subOrgMembership
 	}
 	m.setMember(orgID, subOrgID, member)
 	return true
-}
-
-// withOperationTimeout is the context of one operation, bounded by the timeouts block (its getter
-// for the operation, such as plan.Timeouts.Create) or by subOrgMembershipTimeout.
-func withOperationTimeout(ctx context.Context, timeout func(context.Context, time.Duration) (time.Duration, diag.Diagnostics),
-	diags *diag.Diagnostics,
-) (context.Context, context.CancelFunc) {
-	d, problems := timeout(ctx, subOrgMembershipTimeout)
-	diags.Append(problems...)
-	return context.WithTimeout(ctx, d)
 }
 
 // keepUnlessRoleChanges plans the prior state's value, like UseStateForUnknown, except when the role
