@@ -167,7 +167,7 @@ func TestRetriesAreBounded(t *testing.T) {
 	c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 3 })
 	_, err := c.CurrentUser(context.Background())
 	var apiErr *APIError
-	if !errors.As(err, &apiErr) || apiErr.StatusCode != 503 || apiErr.Message != "scripted 503" {
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != http.StatusServiceUnavailable || apiErr.Message != "scripted 503" {
 		t.Fatalf("err = %v, want the final 503 with the API's message", err)
 	}
 	if got := h.hits.Load(); got != 4 {
@@ -219,6 +219,27 @@ func TestCreateIsNotRepeatedAfterTimeout(t *testing.T) {
 	_, _ = c.CurrentUser(context.Background())
 	if got := hits.Load(); got < 2 {
 		t.Errorf("read sent %d times, want retries", got)
+	}
+}
+
+// A create cancelled after it was sent (Ctrl-C in Terraform) still returns the API's answer: giving
+// up on it would not undo the create, only lose the new link's ID and leave it unmanaged.
+func TestCreateInFlightOutlivesCancellation(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		cancel() // the API has acted when the caller gives up
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write([]byte(`{"object":"link-invite","id":"inv_1","role":"read","redundant":false}`))
+	}))
+	defer srv.Close()
+	c, _ := newTestClient(t, srv.URL)
+	link, err := c.CreateInviteLink(ctx, "org", NewInviteLinkRequest(RoleRead, "", ""))
+	if err != nil || link.ID != "inv_1" {
+		t.Fatalf("got %+v, %v; want the created link despite the cancellation", link, err)
+	}
+	// A create not yet sent is not sent once cancelled.
+	if _, err := c.CreateInviteLink(ctx, "org", NewInviteLinkRequest(RoleRead, "", "")); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v, want context.Canceled", err)
 	}
 }
 
