@@ -229,10 +229,11 @@ func (c *Client) send(ctx context.Context, req request, payload []byte) (int, ht
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
-	if req.mode == retryUnsent {
-		// A create, once sent, is awaited even if ctx ends (Terraform cancels it on Ctrl-C, or its
+	if req.method != http.MethodGet {
+		// A write, once sent, is awaited even if ctx ends (Terraform cancels it on Ctrl-C, or its
 		// timeout runs out): abandoning it cannot stop the API from acting, only lose the answer,
-		// and with it the new object's ID. The HTTP client's timeout still bounds the wait.
+		// and with it the new object's ID or the news that the change was made. The HTTP client's
+		// timeout still bounds the wait.
 		ctx = context.WithoutCancel(ctx)
 	}
 	httpReq, err := http.NewRequestWithContext(ctx, req.method, target.String(), body)

@@ -222,24 +222,38 @@ func TestCreateIsNotRepeatedAfterTimeout(t *testing.T) {
 	}
 }
 
-// A create cancelled after it was sent (Ctrl-C in Terraform) still returns the API's answer: giving
-// up on it would not undo the create, only lose the new link's ID and leave it unmanaged.
-func TestCreateInFlightOutlivesCancellation(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+// A write cancelled after it was sent (Ctrl-C in Terraform) still returns the API's answer: giving
+// up on it would not undo the write, only lose the news of it (for a create, the new link's ID,
+// which leaves the link unmanaged).
+func TestWriteInFlightOutlivesCancellation(t *testing.T) {
+	var cancel context.CancelFunc
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		cancel() // the API has acted when the caller gives up
+		if r.Method == http.MethodDelete {
+			w.WriteHeader(http.StatusResetContent)
+			return
+		}
 		w.WriteHeader(http.StatusCreated)
 		_, _ = w.Write([]byte(`{"object":"link-invite","id":"inv_1","role":"read","redundant":false}`))
 	}))
 	defer srv.Close()
 	c, _ := newTestClient(t, srv.URL)
+
+	ctx, cancelCreate := context.WithCancel(context.Background())
+	cancel = cancelCreate
 	link, err := c.CreateInviteLink(ctx, "org", NewInviteLinkRequest(RoleRead, "", ""))
 	if err != nil || link.ID != "inv_1" {
-		t.Fatalf("got %+v, %v; want the created link despite the cancellation", link, err)
+		t.Fatalf("create: got %+v, %v; want the created link despite the cancellation", link, err)
 	}
-	// A create not yet sent is not sent once cancelled.
+	// A write not yet sent is not sent once cancelled.
 	if _, err := c.CreateInviteLink(ctx, "org", NewInviteLinkRequest(RoleRead, "", "")); !errors.Is(err, context.Canceled) {
-		t.Errorf("err = %v, want context.Canceled", err)
+		t.Errorf("create after cancellation: err = %v, want context.Canceled", err)
+	}
+
+	ctx, cancelDelete := context.WithCancel(context.Background())
+	cancel = cancelDelete
+	if existed, err := c.DeleteInviteLink(ctx, "org", "inv_1"); err != nil || !existed {
+		t.Errorf("delete: got %v, %v; want the revocation reported despite the cancellation", existed, err)
 	}
 }
 

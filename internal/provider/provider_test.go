@@ -113,10 +113,9 @@ func testAccPreCheck(t *testing.T) {
 	}
 }
 
-// testContext is a context for direct API calls in tests.
+// testContext is a context for direct API calls in tests. It lives as long as the test, however
+// long the test waits in the parallel queue first, so it cannot expire before a step uses it.
 func testContext(t *testing.T) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	t.Cleanup(cancel)
-	return ctx
+	return t.Context()
 }
