@@ -514,32 +514,20 @@ func wantOneError(t *testing.T, diags diag.Diagnostics, summary, detail string) 
 
 func TestAccOrgMember_planTimeErrors(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	roleError := func(got string) string {
-		return `Attribute role value must be one of: ["admin" "create" "edit" "review" "comment" "read" "guest"], got: "` + got + `"`
+	config := func(email, role string) string {
+		return env.providerConfig(orgMemberConfig(env.OrgID, email, role))
 	}
 	emailError := func(got string) string {
 		return `Attribute email must be a single bare email address such as name@example.com, got: "` + got + `"`
 	}
-	cases := map[string]struct{ email, role, want string }{
-		"capitalised role":  {email: newHireEmail, role: "Admin", want: roleError("Admin")},
-		"unknown role":      {email: newHireEmail, role: "owner", want: roleError("owner")},
-		"not an address":    {email: "not-an-email", role: "read", want: emailError("not-an-email")},
-		"two at signs":      {email: "a@b@c", role: "read", want: emailError("a@b@c")},
-		"with display name": {email: "Nina <nina@example.com>", role: "read", want: emailError("Nina <nina@example.com>")},
-		"surrounding space": {email: " nina@example.com", role: "read", want: emailError(" nina@example.com")},
-	}
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      env.providerConfig(orgMemberConfig(env.OrgID, tc.email, tc.role)),
-					PlanOnly:    true,
-					ExpectError: terraformOutputRegexp(tc.want),
-				}},
-			})
-		})
-	}
+	expectPlanErrors(t, map[string]planErrorCase{
+		"capitalised role":  {config(newHireEmail, "Admin"), contentRoleError("Admin")},
+		"unknown role":      {config(newHireEmail, "owner"), contentRoleError("owner")},
+		"not an address":    {config("not-an-email", "read"), emailError("not-an-email")},
+		"two at signs":      {config("a@b@c", "read"), emailError("a@b@c")},
+		"with display name": {config("Nina <nina@example.com>", "read"), emailError("Nina <nina@example.com>")},
+		"surrounding space": {config(" nina@example.com", "read"), emailError(" nina@example.com")},
+	})
 }
 
 func TestAccOrgMember_importErrors(t *testing.T) {

@@ -98,7 +98,7 @@ data "invent_org_members" "test" {
   role   = "Admin"
 }
 `, env.OrgID)),
-			ExpectError: terraformOutputRegexp(`Attribute role value must be one of: ["admin" "create" "edit" "review" "comment" "read" "guest"], got: "Admin"`),
+			ExpectError: messageRegexp(contentRoleError("Admin")),
 		}},
 	})
 }

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"regexp"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
@@ -118,4 +121,48 @@ func testAccPreCheck(t *testing.T) {
 func testContext(t *testing.T) context.Context {
 	t.Helper()
 	return t.Context()
+}
+
+// messageRegexp matches the parts of a diagnostic in order, each exactly but wherever Terraform
+// wraps its lines; anything may come between parts (Terraform puts the resource's address and
+// configuration between a summary and its detail).
+func messageRegexp(parts ...string) *regexp.Regexp {
+	patterns := make([]string, len(parts))
+	for i, part := range parts {
+		words := strings.Fields(part)
+		for j, w := range words {
+			words[j] = regexp.QuoteMeta(w)
+		}
+		patterns[i] = strings.Join(words, `\s+`)
+	}
+	return regexp.MustCompile(strings.Join(patterns, `[\s\S]*`))
+}
+
+// planErrorCase is a configuration whose plan must fail with want.
+type planErrorCase struct {
+	config string
+	want   string
+}
+
+// expectPlanErrors plans each case's configuration, in parallel, and expects its error. Nothing is
+// applied.
+func expectPlanErrors(t *testing.T, cases map[string]planErrorCase) {
+	t.Helper()
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{{
+					Config:      tc.config,
+					PlanOnly:    true,
+					ExpectError: messageRegexp(tc.want),
+				}},
+			})
+		})
+	}
+}
+
+// contentRoleError is the plan-time error for a content role that is not one of the API's.
+func contentRoleError(got string) string {
+	return `Attribute role value must be one of: ["admin" "create" "edit" "review" "comment" "read" "guest"], got: "` + got + `"`
 }

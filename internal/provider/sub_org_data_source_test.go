@@ -94,17 +94,17 @@ data "invent_sub_org" "x" {
 	runSubOrgPlanErrors(t, map[string]subOrgPlanError{
 		"no sub-organization of that name": {
 			config: lookUp(`name = "Acme Nowhere"`),
-			want: subOrgErrorRegexp("Sub-organization not found",
+			want: messageRegexp("Sub-organization not found",
 				fmt.Sprintf(`Organization %q has no sub-organization named "Acme Nowhere" (names are matched exactly, case included).`, env.OrgID)),
 		},
 		"two sub-organizations of that name": {
 			config: lookUp(`name = "Twin"`),
-			want: subOrgErrorRegexp("Ambiguous sub-organization name",
+			want: messageRegexp("Ambiguous sub-organization name",
 				fmt.Sprintf(`Organization %q has 2 sub-organizations named "Twin": org_twin_a, org_twin_b. Set id instead of name to choose one.`, env.OrgID)),
 		},
 		"unknown id": {
 			config: lookUp(`id = "org_nope"`),
-			want: subOrgErrorRegexp("Sub-organization not found",
+			want: messageRegexp("Sub-organization not found",
 				fmt.Sprintf(`Organization %[1]q has no sub-organization with ID "org_nope", or the organization does not exist: `+
 					`invent API GET /orgs/%[1]s/orgs/org_nope: 404 Not Found: sub-organization "org_nope" is not a child of organization %[1]q`, env.OrgID)),
 		},
@@ -112,11 +112,11 @@ data "invent_sub_org" "x" {
 			config: lookUp(`
   id   = "org_acme_emea"
   name = "Acme EMEA"`),
-			want: subOrgErrorRegexp("Invalid Attribute Combination", exactlyOne),
+			want: messageRegexp("Invalid Attribute Combination", exactlyOne),
 		},
 		"neither id nor name": {
 			config: lookUp(``),
-			want:   subOrgErrorRegexp("Missing Attribute Configuration", exactlyOne),
+			want:   messageRegexp("Missing Attribute Configuration", exactlyOne),
 		},
 	})
 }

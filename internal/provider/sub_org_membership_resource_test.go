@@ -30,21 +30,6 @@ resource "invent_sub_org_membership" "test" {
 `, orgID, subOrgID, role)
 }
 
-// messageRegexp matches the parts of a diagnostic in order, each exactly but wherever Terraform
-// wraps its lines; anything may come between parts (Terraform puts the resource's address and
-// configuration between a summary and its detail).
-func messageRegexp(parts ...string) *regexp.Regexp {
-	patterns := make([]string, len(parts))
-	for i, part := range parts {
-		words := strings.Fields(part)
-		for j, w := range words {
-			words[j] = regexp.QuoteMeta(w)
-		}
-		patterns[i] = strings.Join(words, `\s+`)
-	}
-	return regexp.MustCompile(strings.Join(patterns, `[\s\S]*`))
-}
-
 // checkNotMemberOf confirms through the API that the admin belongs to none of subOrgIDs.
 func checkNotMemberOf(t *testing.T, env *testEnv, subOrgIDs ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error {

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -176,18 +175,18 @@ data "invent_sub_orgs" "x" {
   org_id     = %q
   name_regex = "(acme"
 }`, env.OrgID)),
-			want: subOrgErrorRegexp("Invalid regular expression",
+			want: messageRegexp("Invalid regular expression",
 				"name_regex must be a valid regular expression (RE2 syntax): error parsing regexp: missing closing ): `(acme`"),
 		},
 		"unknown organization": {
 			config: env.providerConfig(`data "invent_sub_orgs" "x" { org_id = "org_nope" }`),
-			want: subOrgErrorRegexp(`Cannot list the sub-organizations of organization "org_nope"`,
+			want: messageRegexp(`Cannot list the sub-organizations of organization "org_nope"`,
 				`404 Not Found: organization "org_nope" not found`),
 		},
 		"organization of which the caller is no member": {
 			config: env.providerConfigWithToken(env.MemberToken,
 				fmt.Sprintf(`data "invent_sub_orgs" "x" { org_id = %q }`, emulator.DefaultOtherOrgID)),
-			want: subOrgErrorRegexp(fmt.Sprintf(`Cannot list the sub-organizations of organization %q`, emulator.DefaultOtherOrgID),
+			want: messageRegexp(fmt.Sprintf(`Cannot list the sub-organizations of organization %q`, emulator.DefaultOtherOrgID),
 				fmt.Sprintf(`403 Forbidden: you are not a member of organization %q`, emulator.DefaultOtherOrgID)),
 		},
 	}
@@ -240,13 +239,4 @@ func knownStringOrNull(s *string) knownvalue.Check {
 		return knownvalue.Null()
 	}
 	return knownvalue.StringExact(*s)
-}
-
-// subOrgErrorRegexp matches a diagnostic with the exact summary and detail, however the terraform CLI
-// wraps the lines.
-func subOrgErrorRegexp(summary, detail string) *regexp.Regexp {
-	wrapped := func(s string) string {
-		return strings.Join(strings.Fields(regexp.QuoteMeta(s)), `\s+`)
-	}
-	return regexp.MustCompile(`(?s)Error: ` + wrapped(summary) + `.*` + wrapped(detail))
 }
