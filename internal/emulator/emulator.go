@@ -149,6 +149,7 @@ func (s *Server) routes() {
 		s.ResetStats()
 		w.WriteHeader(http.StatusNoContent)
 	})
+	s.control.HandleFunc("/_emulator/knobs", s.serveKnobs)
 	s.control.HandleFunc("/", s.unrouted)
 }
 

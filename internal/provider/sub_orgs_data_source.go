@@ -104,7 +104,7 @@ func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		state.IDs = append(state.IDs, so.ID)
 		state.SubOrgs = append(state.SubOrgs, newSubOrgModel(so))
 	}
-	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
+	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
 }
 
 // validRegexp checks at plan time that a string compiles as a Go (RE2) regular expression, and

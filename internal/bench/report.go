@@ -1,0 +1,352 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"maps"
+	"os"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
+)
+
+// The bar the performance issue sets.
+const (
+	maxRefreshToFloor      = 1.5  // refreshing plan / -refresh=false plan
+	maxRequestsPerResource = 0.05 // during the refreshing plan
+	maxLimitedToUnlimited  = 1.2  // rate-limited refresh / unlimited refresh
+	maxDataSourceTime      = 2 * time.Second
+	subOrgPageSize         = 100 // the API's largest take
+)
+
+// sample is one run of one measurement.
+type sample struct {
+	elapsed     time.Duration
+	peakRSS     int64 // bytes; 0 when no provider process ran
+	requests    int64
+	rateLimited int64
+	byRoute     map[string]int64
+}
+
+// measurement is the samples of one thing measured.
+type measurement struct {
+	label string
+	// resources divides the requests into requests per resource; 0 when that makes no sense.
+	resources int
+	// inRounds says the samples were taken in rounds with the floor's, one each per round.
+	inRounds bool
+	samples  []sample
+}
+
+func newMeasurement(label string, resources int) *measurement {
+	return &measurement{label: label, resources: resources}
+}
+
+// median is the median time of the samples.
+func (m *measurement) median() time.Duration {
+	times := make([]time.Duration, len(m.samples))
+	for i, s := range m.samples {
+		times[i] = s.elapsed
+	}
+	return medianOf(times)
+}
+
+// medianOf is the median of xs (the mean of the middle two for an even count); xs is sorted in place.
+func medianOf[T ~int64 | ~float64](xs []T) T {
+	slices.Sort(xs)
+	mid := len(xs) / 2
+	if len(xs)%2 == 0 {
+		return (xs[mid-1] + xs[mid]) / 2
+	}
+	return xs[mid]
+}
+
+// pairedRatio is the median of m's time over base's time in the same round. Samples taken in rounds
+// pair up, so a slow spell of a shared machine cancels out of the ratio instead of landing on one
+// side of it.
+func pairedRatio(m, base *measurement) float64 {
+	ratios := make([]float64, len(m.samples))
+	for i := range ratios {
+		ratios[i] = m.samples[i].elapsed.Seconds() / base.samples[i].elapsed.Seconds()
+	}
+	return medianOf(ratios)
+}
+
+// worst is the largest value of field over the samples: requests, 429s and memory are reported at
+// their worst, not their median.
+func (m *measurement) worst(field func(sample) int64) int64 {
+	var w int64
+	for _, s := range m.samples {
+		w = max(w, field(s))
+	}
+	return w
+}
+
+func (m *measurement) requests() int64 {
+	return m.worst(func(s sample) int64 { return s.requests })
+}
+
+func (m *measurement) rateLimited() int64 {
+	return m.worst(func(s sample) int64 { return s.rateLimited })
+}
+
+func (m *measurement) peakRSS() int64 {
+	return m.worst(func(s sample) int64 { return s.peakRSS })
+}
+
+// requestsPerResource is the worst run's requests divided by the resources.
+func (m *measurement) requestsPerResource() float64 {
+	return float64(m.requests()) / float64(m.resources)
+}
+
+// report is everything one benchmark run measured.
+type report struct {
+	opts    options
+	date    time.Time
+	machine machine
+
+	apply, floor, refresh, unbatched, limited *measurement // the managed invent resources
+	builtinApply, builtinPlan                 *measurement // terraform_data
+	dataSource                                *measurement
+}
+
+// bar is one criterion of the issue's bar, judged.
+type bar struct {
+	name     string
+	measured string
+	met      bool
+	timing   bool // judged on times, which only a quiet machine measures fairly
+}
+
+// ratioToFloor compares m with the floor round by round when they were sampled in rounds, else
+// median to median.
+func (r *report) ratioToFloor(m *measurement) float64 {
+	if m.inRounds {
+		return pairedRatio(m, r.floor)
+	}
+	return m.median().Seconds() / r.floor.median().Seconds()
+}
+
+// dataSourceRequestLimit is one request per page of sub-organizations, plus one window of the
+// client's read-ahead (it fetches numbered pages a few at a time and cannot know the last in advance).
+func dataSourceRequestLimit(subOrgs int) int64 {
+	return int64((subOrgs+subOrgPageSize-1)/subOrgPageSize + client.DefaultPageConcurrency)
+}
+
+// dataSourceRoundTrips is how many sequential round trips the client's listing takes for requests:
+// the first page alone, then windows of client.DefaultPageConcurrency pages.
+func dataSourceRoundTrips(requests int64) int64 {
+	if requests <= 1 {
+		return requests
+	}
+	return 1 + (requests-1+client.DefaultPageConcurrency-1)/client.DefaultPageConcurrency
+}
+
+func (r *report) bars() []bar {
+	refreshRatio := r.ratioToFloor(r.refresh)
+	perResource := r.refresh.requestsPerResource()
+	limitedRatio := pairedRatio(r.limited, r.refresh)
+	dsRequests, dsLimit := r.dataSource.requests(), dataSourceRequestLimit(r.opts.dataSourceSubOrgs)
+	dsTime := r.dataSource.median()
+	return []bar{
+		{
+			name:     fmt.Sprintf("refresh plan of %d resources at most %.1fx the -refresh=false plan", r.opts.resources, maxRefreshToFloor),
+			measured: fmt.Sprintf("%.2fx", refreshRatio),
+			met:      refreshRatio <= maxRefreshToFloor,
+			timing:   true,
+		},
+		{
+			name:     fmt.Sprintf("at most %.2f API requests per resource during the refresh", maxRequestsPerResource),
+			measured: fmt.Sprintf("%.3f (%d requests)", perResource, r.refresh.requests()),
+			met:      perResource <= maxRequestsPerResource,
+		},
+		{
+			name:     fmt.Sprintf("refresh with %d requests a minute gets no 429", r.opts.rateLimit),
+			measured: fmt.Sprintf("%d rate-limited", r.limited.rateLimited()),
+			met:      r.limited.rateLimited() == 0,
+		},
+		{
+			name:     fmt.Sprintf("refresh with %d requests a minute at most %.1fx the unlimited refresh", r.opts.rateLimit, maxLimitedToUnlimited),
+			measured: fmt.Sprintf("%.2fx", limitedRatio),
+			met:      limitedRatio <= maxLimitedToUnlimited,
+			timing:   true,
+		},
+		{
+			name: fmt.Sprintf("invent_sub_orgs over %d sub-organizations: about one request per page of %d (at most %d)",
+				r.opts.dataSourceSubOrgs, subOrgPageSize, dsLimit),
+			measured: fmt.Sprintf("%d requests", dsRequests),
+			met:      dsRequests <= dsLimit,
+		},
+		{
+			name:     fmt.Sprintf("invent_sub_orgs over %d sub-organizations: plan under %s", r.opts.dataSourceSubOrgs, maxDataSourceTime),
+			measured: seconds(dsTime),
+			met:      dsTime < maxDataSourceTime,
+			timing:   true,
+		},
+	}
+}
+
+func (r *report) missedBars() []bar {
+	var missed []bar
+	for _, b := range r.bars() {
+		if !b.met {
+			missed = append(missed, b)
+		}
+	}
+	return missed
+}
+
+// markdown is the report as BENCHMARKS.md.
+func (r *report) markdown() string {
+	var sb strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&sb, format+"\n", args...) }
+	n := r.opts.resources
+	w("# Benchmarks")
+	w("")
+	w("Written by `make bench` (the program in `internal/bench`); run it again to refresh this file. It builds")
+	w("the provider and the emulator, runs the emulator as its own process with **%s of latency added to every", r.opts.latency)
+	w("request** (a SaaS API seen from a CI runner), and drives the terraform CLI through a `dev_overrides` CLI")
+	w("configuration with Terraform's default parallelism (10).")
+	w("")
+	w("- Date: %s", r.date.Format("2006-01-02 15:04 MST"))
+	w("- Command: `%s` (what `make bench` runs)", strings.TrimSpace("go run ./internal/bench "+strings.Join(r.opts.args, " ")))
+	w("- Machine: %s", r.machine)
+	w("- Managed resources: %d = %d `invent_invite_link` (one organization) + %d `invent_sub_org_membership` (one per generated sub-organization)", n, n/2, n/2)
+	w("")
+	w("## Results")
+	w("")
+	w("| Measured | Runs | Median time | × floor | API requests | Requests per resource | 429s | Provider peak RSS |")
+	w("|---|---:|---:|---:|---:|---:|---:|---:|")
+	for _, m := range []*measurement{r.apply, r.floor, r.refresh, r.unbatched, r.limited, r.builtinApply, r.builtinPlan, r.dataSource} {
+		w("| %s | %d | %s | %.2fx | %s | %s | %s | %s |", m.label, len(m.samples), seconds(m.median()), r.ratioToFloor(m),
+			r.requestCell(m), r.perResourceCell(m), r.rateLimitedCell(m), rssCell(m.peakRSS()))
+	}
+	w("")
+	w("- **× floor** compares with `terraform plan -refresh=false` of the same %d invent resources: everything a", n)
+	w("  plan costs but the reads (a provider whose reads cost nothing measures about 1.3x). The invent plans are")
+	w("  taken in rounds (floor, refresh, `batch_reads = false`, rate-limited), and their ratio is the median of each")
+	w("  round's ratio, so that a slow spell of a shared machine cancels out; the other rows divide medians. The")
+	w("  rate-limited refresh is compared with the unlimited one the same way.")
+	w("- Times are medians: plans of %s, applies of %s, each apply from an empty state (destroyed in", runCount(r.opts.runs), runCount(r.opts.applyRuns))
+	w("  between, not timed). Every plan must find no changes.")
+	w("- API requests are the emulator's count (`GET /_emulator/stats`, reset before each run), the largest of")
+	w("  any run. Peak RSS is the largest `VmHWM` of any `terraform-provider-invent` process during the run,")
+	w("  polled every %s; Terraform starts the provider several times per command.", rssPollInterval)
+	w("- The batched refresh's requests by route: %s.", routes(r.refresh))
+	trips := dataSourceRoundTrips(r.dataSource.requests())
+	w("- `invent_sub_orgs` fetches its first page, then %d pages at a time: its %d requests are %d round trips,", client.DefaultPageConcurrency, r.dataSource.requests(), trips)
+	w("  %s at %s each. The rest of its time is Terraform and terraform-plugin-framework moving %d full", seconds(time.Duration(trips)*r.opts.latency), r.opts.latency, r.opts.dataSourceSubOrgs)
+	w("  sub-organization objects through the plan, which no number of requests changes.")
+	w("")
+	w("## The bar")
+	w("")
+	w("| Bar | Measured | |")
+	w("|---|---:|---|")
+	for _, b := range r.bars() {
+		verdict := "met"
+		if !b.met {
+			verdict = "**missed**"
+		}
+		w("| %s | %s | %s |", b.name, b.measured, verdict)
+	}
+	return sb.String()
+}
+
+func (r *report) requestCell(m *measurement) string {
+	if m == r.builtinApply || m == r.builtinPlan {
+		return "–"
+	}
+	return fmt.Sprint(m.requests())
+}
+
+func (r *report) perResourceCell(m *measurement) string {
+	if m.resources == 0 {
+		return "–"
+	}
+	return fmt.Sprintf("%.3f", m.requestsPerResource())
+}
+
+func (r *report) rateLimitedCell(m *measurement) string {
+	if m != r.limited {
+		return "–"
+	}
+	return fmt.Sprint(m.rateLimited())
+}
+
+func rssCell(bytes int64) string {
+	if bytes == 0 {
+		return "–"
+	}
+	return mib(bytes)
+}
+
+// routes lists the requests of the worst run of m by route, in route order.
+func routes(m *measurement) string {
+	var worst sample
+	for _, s := range m.samples {
+		if s.requests >= worst.requests {
+			worst = s
+		}
+	}
+	var parts []string
+	for _, route := range slices.Sorted(maps.Keys(worst.byRoute)) {
+		parts = append(parts, fmt.Sprintf("`%s` %d", route, worst.byRoute[route]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func runCount(n int) string {
+	if n == 1 {
+		return "1 run"
+	}
+	return fmt.Sprintf("%d runs", n)
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.2f s", d.Seconds()) }
+
+func mib(bytes int64) string { return fmt.Sprintf("%.0f MiB", float64(bytes)/(1<<20)) }
+
+// machine describes where the benchmark ran.
+type machine struct {
+	cpus      int
+	cpuModel  string
+	memory    int64 // bytes
+	goVersion string
+	terraform string
+	platform  string
+}
+
+func (m machine) String() string {
+	return fmt.Sprintf("%d CPUs (%s), %.1f GiB memory, %s; %s, Terraform %s",
+		m.cpus, m.cpuModel, float64(m.memory)/(1<<30), m.platform, m.goVersion, m.terraform)
+}
+
+func describeMachine(tf *terraformCLI) machine {
+	m := machine{
+		cpus:      runtime.NumCPU(),
+		goVersion: runtime.Version(),
+		terraform: tf.version,
+		platform:  runtime.GOOS + "/" + runtime.GOARCH,
+		memory:    statusKB("/proc/meminfo", "MemTotal:") * 1024,
+		cpuModel:  "unknown CPU",
+	}
+	f, err := os.Open("/proc/cpuinfo")
+	if err != nil {
+		return m // the CPU model is a nicety; the report says "unknown CPU"
+	}
+	defer func() { _ = f.Close() }()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if key, value, ok := strings.Cut(sc.Text(), ":"); ok && strings.TrimSpace(key) == "model name" {
+			m.cpuModel = strings.TrimSpace(value)
+			break
+		}
+	}
+	return m
+}
