@@ -24,7 +24,7 @@ const DefaultBaseURL = "https://api.useinvent.com"
 // Defaults for Config fields left zero.
 const (
 	DefaultMaxRetries      = 5
-	DefaultPageConcurrency = 4
+	DefaultPageConcurrency = 10
 	defaultMinRetryWait    = 500 * time.Millisecond
 	defaultMaxRetryWait    = 30 * time.Second
 	// maxServerWait caps how long one Retry-After or X-RateLimit-Reset may make the client sleep: a
@@ -131,14 +131,22 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 		raw = DefaultBaseURL
 	}
 	u, err := url.Parse(raw)
+	// Errors show the URL without any password in it, since they end up in Terraform's output.
+	shown := raw
+	switch {
+	case err == nil && u.User != nil:
+		shown = u.Redacted()
+	case err != nil && strings.Contains(raw, "@"):
+		shown = "(not shown: it may hold credentials)"
+	}
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL such as %s", raw, DefaultBaseURL)
+		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL such as %s", shown, DefaultBaseURL)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return nil, fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", raw)
+		return nil, fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", shown)
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return nil, fmt.Errorf("base URL %q uses plain http, which is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https", raw)
+		return nil, fmt.Errorf("base URL %q uses plain http, which is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https", shown)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	return u, nil

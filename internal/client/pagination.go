@@ -16,8 +16,8 @@ const (
 
 // collectNumberedPages reads every page of a numbered (page/take) listing. A page shorter than take
 // is the last. After the first page, pages are fetched PageConcurrency at a time: the count is not
-// known up front, so each window may read at most PageConcurrency-1 pages past the end, which the
-// API answers with an empty array.
+// known up front, so the last window may read up to PageConcurrency pages past the end, which the
+// API answers with an empty array (an assumption the README lists).
 func collectNumberedPages[T any](ctx context.Context, c *Client, path string) ([]T, error) {
 	fetch := func(ctx context.Context, page int) ([]T, error) {
 		var items []T

@@ -340,6 +340,16 @@ func TestParseBaseURL(t *testing.T) {
 	}
 }
 
+// A base URL with a password in it is refused without repeating the password.
+func TestParseBaseURLHidesCredentials(t *testing.T) {
+	for _, raw := range []string{"https://user:hunter2@api.useinvent.com", "http://user:hunter2@api.example.com", "://user:hunter2@x"} {
+		_, err := ParseBaseURL(raw)
+		if err == nil || strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("%q: err = %v", raw, err)
+		}
+	}
+}
+
 func TestNewRequiresToken(t *testing.T) {
 	if _, err := New(Config{BaseURL: "https://x.example", Token: " "}); err == nil {
 		t.Error("want an error for a blank token")

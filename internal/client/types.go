@@ -2,6 +2,7 @@ package client
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -218,10 +219,14 @@ func (r ContentRole) Valid() bool {
 	return false
 }
 
-// MarshalJSON writes RoleGuest as null.
+// MarshalJSON writes RoleGuest as null. The empty role is refused rather than sent as null, which
+// would silently make someone a guest; fields where it means "absent" are `omitempty`.
 func (r ContentRole) MarshalJSON() ([]byte, error) {
-	if r == RoleGuest || r == "" {
+	switch r {
+	case RoleGuest:
 		return []byte("null"), nil
+	case "":
+		return nil, errors.New("content role is empty")
 	}
 	return json.Marshal(string(r))
 }

@@ -21,3 +21,8 @@ func parseImportID(id string, parts ...string) ([]string, error) {
 	}
 	return got, nil
 }
+
+// compositeID joins the parts of a resource ID the way parseImportID splits them.
+func compositeID(parts ...string) string {
+	return strings.Join(parts, "/")
+}

@@ -253,7 +253,7 @@ func (r *inviteLinkResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 	orgID, inviteID := state.OrgID.ValueString(), state.ID.ValueString()
 	existed, err := r.data.client.DeleteInviteLink(ctx, orgID, inviteID)
-	if err != nil {
+	if err != nil && !client.IsNotFound(err) { // a 404 here means the organization itself is gone
 		addAPIError(&resp.Diagnostics, "Cannot delete the invite link", err)
 		return
 	}

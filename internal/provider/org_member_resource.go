@@ -76,7 +76,7 @@ func newOrgMemberModel(m *client.Member) orgMemberModel {
 		Status:      types.StringValue(m.Status),
 		SSO:         types.BoolValue(m.SSO),
 		Disabled:    types.BoolValue(m.Disabled),
-		JoinedAt:    types.StringValue(m.JoinedAt.UTC().Format(time.RFC3339)),
+		JoinedAt:    rfc3339UTC(m.JoinedAt),
 	}
 }
 
@@ -92,14 +92,10 @@ type orgMemberResourceModel struct {
 func (m *orgMemberResourceModel) setFromAPI(member *client.Member) {
 	written := m.Email
 	m.orgMemberModel = newOrgMemberModel(member)
-	m.ID = types.StringValue(orgMemberID(m.OrgID.ValueString(), member.ID))
+	m.ID = types.StringValue(compositeID(m.OrgID.ValueString(), member.ID))
 	if strings.EqualFold(written.ValueString(), member.User.Email) {
 		m.Email = written
 	}
-}
-
-func orgMemberID(orgID, userID string) string {
-	return orgID + "/" + userID
 }
 
 func (r *orgMemberResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -167,22 +163,22 @@ func (r *orgMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: orgMemberDisplayNameDescription,
 				Computed:            true,
-				PlanModifiers:       stable,
+				PlanModifiers:       []planmodifier.String{keepUnlessRoleChanges{}},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The membership's status: " + orgMemberStatusDescription,
 				Computed:            true,
-				PlanModifiers:       stable,
+				PlanModifiers:       []planmodifier.String{keepUnlessRoleChanges{}},
 			},
 			"joined_at": schema.StringAttribute{
 				MarkdownDescription: orgMemberJoinedAtDescription,
 				Computed:            true,
-				PlanModifiers:       stable,
+				PlanModifiers:       []planmodifier.String{keepUnlessRoleChanges{}},
 			},
 			"disabled": schema.BoolAttribute{
 				MarkdownDescription: orgMemberDisabledDescription,
 				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
+				PlanModifiers:       []planmodifier.Bool{keepUnlessRoleChanges{}},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -305,7 +301,7 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 	if err != nil {
 		// The member exists: record what is known, so that Terraform tracks it (as tainted)
 		// instead of losing it.
-		plan.ID, plan.UserID = types.StringValue(orgMemberID(orgID, userID)), types.StringValue(userID)
+		plan.ID, plan.UserID = types.StringValue(compositeID(orgID, userID)), types.StringValue(userID)
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the new member %s back", email),
 			fmt.Sprintf("%s\n\nThe API added %s to organization %q as user %s. Terraform records the member "+
@@ -323,7 +319,11 @@ func (r *orgMemberResource) rollBackSSOFailure(ctx context.Context, orgID, userI
 	why := fmt.Sprintf("The API could not add %s to organization %q with single sign-on: the address is an "+
 		"SSO member of another organization (the API reported it in failedSSOEmails), so the API added "+
 		"it without SSO.", email, orgID)
-	result, err := r.data.client.RemoveMember(ctx, orgID, userID)
+	// The rollback must run even when the create's own time or context is spent: it is what keeps
+	// access nobody declared from staying behind.
+	rollbackCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	result, err := r.data.client.RemoveMember(rollbackCtx, orgID, userID)
 	if err == nil && result == client.RemovalRequested {
 		err = fmt.Errorf("the API only forwarded a removal request to the organization's admins (202 Accepted)")
 	}
@@ -432,7 +432,7 @@ func (r *orgMemberResource) Delete(ctx context.Context, req resource.DeleteReque
 	case client.IsConflict(err):
 		resp.Diagnostics.AddError(summary, err.Error()+"\n\nThe member is the organization's last admin, and "+
 			"an organization must keep one. Make another member admin first, then destroy again.")
-	case err != nil:
+	case err != nil && !client.IsNotFound(err): // a 404 means the organization itself is gone
 		addAPIError(&resp.Diagnostics, summary, err)
 	case result == client.RemovalRequested:
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("The API answered 202 Accepted: the API token's user "+
@@ -494,7 +494,7 @@ func (r *orgMemberResource) ImportState(ctx context.Context, req resource.Import
 		email = member.User.Email
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), orgID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), orgMemberID(orgID, member.ID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), compositeID(orgID, member.ID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), member.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), email)...)
 }

@@ -115,9 +115,9 @@ func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	for name, isUnknown := range unknown {
 		if isUnknown {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration value",
-				fmt.Sprintf("The provider cannot talk to the Invent API while %q is unknown. Set it to a "+
-					"value known at plan time, or use the environment variables %s and %s.",
-					name, EnvAPIToken, EnvBaseURL))
+				fmt.Sprintf("The provider cannot be configured while %q is unknown: set it to a value "+
+					"known at plan time (api_token and base_url may also come from the environment "+
+					"variables %s and %s).", name, EnvAPIToken, EnvBaseURL))
 		}
 	}
 	if resp.Diagnostics.HasError() {

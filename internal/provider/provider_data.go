@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 )
@@ -16,28 +17,46 @@ type providerData struct {
 	client *client.Client
 	reads  *readCache
 
-	callerMu sync.Mutex
-	caller   *client.User
+	callerMu     sync.Mutex
+	caller       *client.User
+	callerFlight singleflight.Group
 }
 
 func newProviderData(api *client.Client, batchReads bool) *providerData {
 	return &providerData{client: api, reads: newReadCache(api, batchReads)}
 }
 
-// currentUser returns the token's user, asking the API once per provider process. A failure is not
-// remembered, so a passing fault does not poison later operations.
+// currentUser returns the token's user, asking the API once per provider process however many
+// operations ask at once. A failure is not remembered, so a passing fault does not poison later
+// operations.
 func (d *providerData) currentUser(ctx context.Context) (*client.User, error) {
 	d.callerMu.Lock()
-	defer d.callerMu.Unlock()
-	if d.caller != nil {
-		return d.caller, nil
+	caller := d.caller
+	d.callerMu.Unlock()
+	if caller != nil {
+		return caller, nil
 	}
-	u, err := d.client.CurrentUser(ctx)
-	if err != nil {
-		return nil, err
+	result := d.callerFlight.DoChan("me", func() (any, error) {
+		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultOperationTimeout)
+		defer cancel()
+		u, err := d.client.CurrentUser(fetchCtx)
+		if err != nil {
+			return nil, err
+		}
+		d.callerMu.Lock()
+		d.caller = u
+		d.callerMu.Unlock()
+		return u, nil
+	})
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case r := <-result:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*client.User), nil
 	}
-	d.caller = u
-	return u, nil
 }
 
 // providerDataFrom is the Configure step shared by every resource and data source. It returns nil

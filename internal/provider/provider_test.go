@@ -23,9 +23,14 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 	"invent": providerserver.NewProtocol6WithError(New("test")()),
 }
 
+// envAccLive opts into running the acceptance tests against the live account that INVENT_BASE_URL
+// and INVENT_API_TOKEN name. It is a variable of its own so that a shell set up for the emulator, or
+// for daily use, never sends test traffic to a real organization by accident.
+const envAccLive = "INVENT_ACC_LIVE"
+
 // testEnv is the API one acceptance test talks to: its own in-process emulator (so tests run in
-// parallel without seeing each other's objects), or a live account when INVENT_BASE_URL and
-// INVENT_API_TOKEN are both set.
+// parallel without seeing each other's objects), or a live account when INVENT_ACC_LIVE=1 and
+// INVENT_BASE_URL and INVENT_API_TOKEN are set.
 type testEnv struct {
 	URL         string
 	AdminToken  string
@@ -43,7 +48,7 @@ func newTestEnv(t *testing.T, opts emulator.Options) *testEnv {
 	t.Helper()
 	testAccPreCheck(t)
 	env := &testEnv{}
-	if liveURL, liveToken := os.Getenv(EnvBaseURL), os.Getenv(EnvAPIToken); liveURL != "" && liveToken != "" {
+	if liveURL, liveToken := os.Getenv(EnvBaseURL), os.Getenv(EnvAPIToken); os.Getenv(envAccLive) == "1" && liveURL != "" && liveToken != "" {
 		env.URL, env.AdminToken = liveURL, liveToken
 		env.MemberToken = os.Getenv("INVENT_ACC_MEMBER_TOKEN")
 		env.OrgID = "c"

@@ -11,8 +11,9 @@ import (
 
 // readCache serves resource Reads from one listing per organization, so a refresh costs the number of
 // list pages instead of one request per resource. It lives as long as one provider process (one
-// Terraform operation) and is kept exact for what this process writes: every write through the
-// provider updates or drops the entry it touched. Concurrent first Reads of an organization share
+// Terraform operation). Every write through the provider updates or drops the entry it touched, so a
+// Read after a write sees it (Terraform refreshes before it writes, so a listing is never fetched
+// while a write of the same process is under way). Concurrent first Reads of an organization share
 // one fetch. With batching off every Read is a single GET.
 type readCache struct {
 	api     *client.Client
@@ -119,21 +120,29 @@ func cachedLookup[T any](ctx context.Context, c *readCache, cache map[string]map
 	if item, found, listed := lookup(); listed {
 		return item, found, nil
 	}
-	_, err, _ := c.flight.Do(flightKey, func() (any, error) {
+	result := c.flight.DoChan(flightKey, func() (any, error) {
 		if _, _, listed := lookup(); listed {
 			return nil, nil
 		}
-		// The fetch serves every waiting Read, so one caller's cancellation must not fail the others.
-		fetched, err := fetch(context.WithoutCancel(ctx))
+		// The fetch serves every waiting Read, so one caller's cancellation must not fail the
+		// others; it gets a bound of its own instead.
+		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultOperationTimeout)
+		defer cancel()
+		fetched, err := fetch(fetchCtx)
 		if err != nil {
 			return nil, err
 		}
 		c.update(func() { cache[orgID] = fetched })
 		return nil, nil
 	})
-	if err != nil {
-		var zero T
-		return zero, false, err
+	var zero T
+	select {
+	case <-ctx.Done():
+		return zero, false, ctx.Err()
+	case r := <-result:
+		if r.Err != nil {
+			return zero, false, r.Err
+		}
 	}
 	item, found, _ := lookup()
 	return item, found, nil

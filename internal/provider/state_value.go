@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"runtime"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"golang.org/x/sync/errgroup"
 )
 
 // setStateDirect does what state.Set does, for models of large lists (invent_sub_orgs over 10,000
@@ -73,15 +75,39 @@ func listValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.
 		return tftypes.NewValue(typ, nil), nil
 	}
 	elems := make([]tftypes.Value, v.Len())
-	for i := range elems {
-		elem, err := terraformValue(ctx, list.ElementType, v.Index(i))
-		if err != nil {
-			return tftypes.Value{}, fmt.Errorf("element %d: %w", i, err)
+	convert := func(from, to int) error {
+		for i := from; i < to; i++ {
+			elem, err := terraformValue(ctx, list.ElementType, v.Index(i))
+			if err != nil {
+				return fmt.Errorf("element %d: %w", i, err)
+			}
+			elems[i] = elem
 		}
-		elems[i] = elem
+		return nil
+	}
+	// A long list (thousands of sub-organizations) is converted on every core: the elements are
+	// independent, and this conversion is most of a large data source's own read time.
+	workers := min(runtime.GOMAXPROCS(0), len(elems)/parallelListThreshold)
+	if workers < 2 {
+		if err := convert(0, len(elems)); err != nil {
+			return tftypes.Value{}, err
+		}
+		return tftypes.NewValue(typ, elems), nil
+	}
+	var g errgroup.Group
+	chunk := (len(elems) + workers - 1) / workers
+	for from := 0; from < len(elems); from += chunk {
+		g.Go(func() error { return convert(from, min(from+chunk, len(elems))) })
+	}
+	if err := g.Wait(); err != nil {
+		return tftypes.Value{}, err
 	}
 	return tftypes.NewValue(typ, elems), nil
 }
+
+// parallelListThreshold is the number of elements per core below which a list is converted on one
+// core: starting goroutines costs more than it saves on short lists.
+const parallelListThreshold = 256
 
 func objectValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
 	object, ok := typ.(tftypes.Object)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -107,7 +106,7 @@ func (r *subOrgMembershipResource) Schema(ctx context.Context, _ resource.Schema
 			"email": schema.StringAttribute{
 				MarkdownDescription: "The email address of the token's user.",
 				Computed:            true,
-				PlanModifiers:       stable,
+				PlanModifiers:       []planmodifier.String{keepUnlessRoleChanges{}},
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The membership's status: `ACTIVE`, `INVITED` or `DISABLED`. Unknown in a " +
@@ -148,7 +147,7 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	if found.isMember {
-		id := subOrgMembershipID(orgID, subOrgID)
+		id := compositeID(orgID, subOrgID)
 		resp.Diagnostics.AddError("Already a member of the sub-organization",
 			fmt.Sprintf("The token's user %s is already a member of sub-organization %q with the role %s. "+
 				"Joining again would silently take over that membership and could change its role, so "+
@@ -271,7 +270,7 @@ func (r *subOrgMembershipResource) ImportState(ctx context.Context, req resource
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), orgID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sub_org_id"), subOrgID)...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), subOrgMembershipID(orgID, subOrgID))...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), compositeID(orgID, subOrgID))...)
 }
 
 // callerMembership is the token's user and its entry among a sub-organization's members, if any.
@@ -299,19 +298,15 @@ func (r *subOrgMembershipResource) findCaller(ctx context.Context,
 	return callerMembership{caller: caller, member: member, isMember: ok}, nil
 }
 
-func subOrgMembershipID(orgID, subOrgID string) string {
-	return orgID + "/" + subOrgID
-}
-
 // setMember fills the model from the member entry of the token's user.
 func (m *subOrgMembershipModel) setMember(orgID, subOrgID string, member client.SubOrgMember) {
-	m.ID = types.StringValue(subOrgMembershipID(orgID, subOrgID))
+	m.ID = types.StringValue(compositeID(orgID, subOrgID))
 	m.Role = types.StringValue(member.Role)
 	m.MemberID = types.StringValue(member.ID)
 	m.UserID = types.StringValue(member.UserID)
 	m.Email = types.StringValue(member.Email)
 	m.Status = types.StringValue(member.Status)
-	m.CreatedAt = types.StringValue(member.CreatedAt.UTC().Format(time.RFC3339))
+	m.CreatedAt = rfc3339UTC(member.CreatedAt)
 }
 
 // join makes the token's user a member of the sub-organization with the model's role, or sets the
@@ -340,28 +335,4 @@ func (r *subOrgMembershipResource) join(ctx context.Context, m *subOrgMembership
 	}
 	m.setMember(orgID, subOrgID, member)
 	return true
-}
-
-// keepUnlessRoleChanges plans the prior state's value, like UseStateForUnknown, except when the role
-// changes: joining again with another role may change the value too.
-type keepUnlessRoleChanges struct{}
-
-func (keepUnlessRoleChanges) Description(_ context.Context) string {
-	return "The value stays the same unless the role changes."
-}
-
-func (m keepUnlessRoleChanges) MarkdownDescription(ctx context.Context) string {
-	return m.Description(ctx)
-}
-
-func (keepUnlessRoleChanges) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() {
-		return // creating, or the value is already decided
-	}
-	var planned, prior types.String
-	resp.Diagnostics.Append(req.Plan.GetAttribute(ctx, path.Root("role"), &planned)...)
-	resp.Diagnostics.Append(req.State.GetAttribute(ctx, path.Root("role"), &prior)...)
-	if !resp.Diagnostics.HasError() && planned.Equal(prior) {
-		resp.PlanValue = req.StateValue
-	}
 }

@@ -1,0 +1,56 @@
+package provider
+
+import (
+	"context"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// keepUnlessRoleChanges plans the prior state's value, like UseStateForUnknown, except when the
+// resource's role changes: the write that changes the role answers with the object as it is then,
+// and a value that changed outside Terraform since the refresh (a member who signed up in between,
+// say) must not contradict a promise of the plan.
+type keepUnlessRoleChanges struct{}
+
+var (
+	_ planmodifier.String = keepUnlessRoleChanges{}
+	_ planmodifier.Bool   = keepUnlessRoleChanges{}
+)
+
+func (keepUnlessRoleChanges) Description(_ context.Context) string {
+	return "The value stays the same unless the role changes."
+}
+
+func (m keepUnlessRoleChanges) MarkdownDescription(ctx context.Context) string {
+	return m.Description(ctx)
+}
+
+func (keepUnlessRoleChanges) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
+	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() {
+		return // creating, or the value is already decided
+	}
+	if roleUnchanged(ctx, req.Plan, req.State, &resp.Diagnostics) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+func (keepUnlessRoleChanges) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
+	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() {
+		return
+	}
+	if roleUnchanged(ctx, req.Plan, req.State, &resp.Diagnostics) {
+		resp.PlanValue = req.StateValue
+	}
+}
+
+// roleUnchanged reports whether the plan keeps the prior state's role.
+func roleUnchanged(ctx context.Context, plan tfsdk.Plan, state tfsdk.State, diags *diag.Diagnostics) bool {
+	var planned, prior types.String
+	diags.Append(plan.GetAttribute(ctx, path.Root("role"), &planned)...)
+	diags.Append(state.GetAttribute(ctx, path.Root("role"), &prior)...)
+	return !diags.HasError() && planned.Equal(prior)
+}
