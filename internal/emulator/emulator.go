@@ -31,8 +31,9 @@ type Options struct {
 	RateLimit int
 	// RateLimitWindow defaults to a minute.
 	RateLimitWindow time.Duration
-	// FaultRate is the probability in [0,1] that an API request is answered with a fault before
-	// anything else happens (authentication included), so a fault never changes state.
+	// FaultRate is the probability in [0,1] that an API request is answered with a fault after the
+	// added latency and the rate limiter but before authentication and the handler, so a fault never
+	// changes state.
 	FaultRate float64
 	// FaultStatuses are the statuses faults are drawn from; default 429, 500, 503. A 429 fault
 	// carries Retry-After: 1.
