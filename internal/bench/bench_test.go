@@ -91,7 +91,7 @@ func TestBars(t *testing.T) {
 		"a 429":              {func(r *report) { r.limited.samples[0].rateLimited = 1 }, "gets no 429"},
 		"slow when limited":  {func(r *report) { slow(r.limited, 7*time.Second) }, "at most 1.2x the unlimited refresh"},
 		"pages one by one":   {func(r *report) { r.dataSource.samples[0].requests = 105 }, "about one request per page of 100 (at most 104)"},
-		"slow data source":   {func(r *report) { r.dataSource.samples[0].elapsed = 2 * time.Second }, "plan under 2s"},
+		"slow data source":   {func(r *report) { r.dataSource.samples[0].providerRead = 2 * time.Second }, "conversion) under 2s"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := quickReport()

@@ -69,7 +69,8 @@ func newTerraform(ctx context.Context, path string, bins binaries, tmp string) (
 // tfRun is what one terraform command cost.
 type tfRun struct {
 	elapsed time.Duration
-	peakRSS int64 // bytes: the largest high-water RSS of any provider process during the run
+	peakRSS int64  // bytes: the largest high-water RSS of any provider process during the run
+	logPath string // the run's output (and the provider's log, when TF_LOG_PROVIDER is set)
 }
 
 // errPlanHasChanges is what a plan run with -detailed-exitcode reports for exit code 2.
@@ -96,7 +97,7 @@ func (tf *terraformCLI) run(ctx context.Context, dir string, env []string, args 
 	go func() { peak <- samplePeakRSS(tf.provider, stopSampling) }()
 	start := time.Now()
 	runErr := cmd.Run()
-	res := tfRun{elapsed: time.Since(start)}
+	res := tfRun{elapsed: time.Since(start), logPath: logPath}
 	close(stopSampling)
 	res.peakRSS = <-peak
 
@@ -174,4 +175,28 @@ func statusKB(path, field string) int64 {
 		}
 	}
 	return 0
+}
+
+// loggedMillis finds the first provider log line with message msg in the log at path and returns its
+// field, a number of milliseconds (tflog writes fields as key=value).
+func loggedMillis(path, msg, field string) (time.Duration, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if !strings.Contains(line, msg) {
+			continue
+		}
+		for _, word := range strings.Fields(line) {
+			if v, ok := strings.CutPrefix(word, field+"="); ok {
+				ms, err := strconv.ParseInt(v, 10, 64)
+				if err != nil {
+					return 0, fmt.Errorf("%s in %s: %w", field, path, err)
+				}
+				return time.Duration(ms) * time.Millisecond, nil
+			}
+		}
+	}
+	return 0, fmt.Errorf("no %q log line with %s in %s", msg, field, path)
 }

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strconv"
 
@@ -18,16 +19,27 @@ const (
 // is the last. After the first page, pages are fetched PageConcurrency at a time: the count is not
 // known up front, so the last window may read up to PageConcurrency pages past the end, which the
 // API answers with an empty array (an assumption the README lists).
-func collectNumberedPages[T any](ctx context.Context, c *Client, path string) ([]T, error) {
+//
+// visit, when set, is called with each page as soon as it arrives, on a goroutine of its own: pages
+// arrive out of order and visits run concurrently, so that a caller's work on one page overlaps the
+// wait for the others. Pages past the end are visited too, empty. All visits end before it returns.
+func collectNumberedPages[T any](ctx context.Context, c *Client, path string, visit func(page int, items []T) error) ([]T, error) {
+	// Visits run beside the fetching, so work on one window of pages overlaps the wait for the next.
+	var visits errgroup.Group
 	fetch := func(ctx context.Context, page int) ([]T, error) {
 		var items []T
 		q := url.Values{"page": {strconv.Itoa(page)}, "take": {strconv.Itoa(subOrgPageSize)}}
-		_, err := c.do(ctx, request{method: "GET", path: path, query: q, mode: retryIdempotent}, &items)
-		return items, err
+		if _, err := c.do(ctx, request{method: "GET", path: path, query: q, mode: retryIdempotent}, &items); err != nil {
+			return nil, err
+		}
+		if visit != nil {
+			visits.Go(func() error { return visit(page, items) })
+		}
+		return items, nil
 	}
 	all, err := fetch(ctx, 1)
 	if err != nil || len(all) < subOrgPageSize {
-		return all, err
+		return all, errors.Join(err, visits.Wait())
 	}
 	for next := 2; ; next += c.pageConcurrency {
 		pages := make([][]T, c.pageConcurrency)
@@ -40,12 +52,12 @@ func collectNumberedPages[T any](ctx context.Context, c *Client, path string) ([
 			})
 		}
 		if err := g.Wait(); err != nil {
-			return nil, err
+			return nil, errors.Join(err, visits.Wait())
 		}
 		for _, items := range pages {
 			all = append(all, items...)
 			if len(items) < subOrgPageSize {
-				return all, nil
+				return all, visits.Wait()
 			}
 		}
 	}

@@ -15,7 +15,15 @@ func subOrgPath(orgID, subOrgID string) string {
 
 // ListSubOrgs returns every sub-organization of orgID, all pages, in the API's order.
 func (c *Client) ListSubOrgs(ctx context.Context, orgID string) ([]SubOrg, error) {
-	return collectNumberedPages[SubOrg](ctx, c, subOrgsPath(orgID))
+	return collectNumberedPages[SubOrg](ctx, c, subOrgsPath(orgID), nil)
+}
+
+// VisitSubOrgPages reads every page of orgID's sub-organizations like ListSubOrgs, and calls visit
+// with each page (numbered from 1) as soon as it arrives: out of order and concurrently, so that
+// work on a page overlaps the wait for the next ones. Pages past the end are visited empty.
+func (c *Client) VisitSubOrgPages(ctx context.Context, orgID string, visit func(page int, subOrgs []SubOrg) error) error {
+	_, err := collectNumberedPages(ctx, c, subOrgsPath(orgID), visit)
+	return err
 }
 
 // GetSubOrg returns one sub-organization of orgID.

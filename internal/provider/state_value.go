@@ -22,7 +22,7 @@ import (
 //
 // Models are what Set takes: structs whose fields carry tfsdk tags, framework values (types.String
 // and the like) as leaves, pointers to structs for nested objects and slices for lists, where nil is
-// null.
+// null; and, unlike Set, tftypes.Values converted beforehand.
 func setStateDirect(ctx context.Context, state *tfsdk.State, model any) diag.Diagnostics {
 	var diags diag.Diagnostics
 	value, err := terraformValue(ctx, state.Schema.Type().TerraformType(ctx), reflect.ValueOf(model))
@@ -35,11 +35,21 @@ func setStateDirect(ctx context.Context, state *tfsdk.State, model any) diag.Dia
 	return diags
 }
 
-var attrValueType = reflect.TypeFor[attr.Value]()
+var (
+	attrValueType    = reflect.TypeFor[attr.Value]()
+	tftypesValueType = reflect.TypeFor[tftypes.Value]()
+)
 
 // terraformValue converts v into a value of typ, checking every step, since tftypes.NewValue panics
 // on a mismatch.
 func terraformValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
+	if v.Type() == tftypesValueType { // converted already, e.g. page by page as it arrived
+		value := v.Interface().(tftypes.Value)
+		if !value.Type().UsableAs(typ) {
+			return value, fmt.Errorf("%s is not a %s", value.Type(), typ)
+		}
+		return value, nil
+	}
 	if v.Type().Implements(attrValueType) {
 		value, err := v.Interface().(attr.Value).ToTerraformValue(ctx)
 		if err == nil && !value.Type().UsableAs(typ) {

@@ -3,14 +3,19 @@ package provider
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
 )
 
 var _ datasource.DataSourceWithConfigure = &subOrgsDataSource{}
@@ -88,33 +93,59 @@ func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	}
 	orgID := cfg.OrgID.ValueString()
 	start := time.Now()
-	list, err := d.data.client.ListSubOrgs(ctx, orgID)
-	fetched := time.Since(start)
+	subOrgsType := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["sub_orgs"].(tftypes.List)
+	var mu sync.Mutex
+	pages := map[int]convertedSubOrgs{}
+	// Each page is converted into state values as soon as it arrives, while the next ones are still
+	// on their way: with thousands of sub-organizations the conversion costs as much as the requests.
+	err := d.data.client.VisitSubOrgPages(ctx, orgID, func(page int, subOrgs []client.SubOrg) error {
+		var converted convertedSubOrgs
+		for _, so := range subOrgs {
+			if nameFilter != nil && !nameFilter.MatchString(so.Name) {
+				continue
+			}
+			value, err := terraformValue(ctx, subOrgsType.ElementType, reflect.ValueOf(newSubOrgModel(so)))
+			if err != nil {
+				return fmt.Errorf("sub-organization %s: %w", so.ID, err)
+			}
+			converted.ids = append(converted.ids, so.ID)
+			converted.values = append(converted.values, value)
+		}
+		mu.Lock()
+		pages[page] = converted
+		mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID), err)
 		return
 	}
-	state := subOrgsDataSourceModel{
-		ID:        cfg.OrgID,
-		OrgID:     cfg.OrgID,
-		NameRegex: cfg.NameRegex,
-		IDs:       []string{},
-		SubOrgs:   []subOrgModel{},
-	}
-	for _, so := range list {
-		if nameFilter != nil && !nameFilter.MatchString(so.Name) {
-			continue
-		}
-		state.IDs = append(state.IDs, so.ID)
-		state.SubOrgs = append(state.SubOrgs, newSubOrgModel(so))
+	state := subOrgsPreparedState{ID: cfg.OrgID, OrgID: cfg.OrgID, NameRegex: cfg.NameRegex, IDs: []string{}, SubOrgs: []tftypes.Value{}}
+	for page := 1; page <= len(pages); page++ {
+		state.IDs = append(state.IDs, pages[page].ids...)
+		state.SubOrgs = append(state.SubOrgs, pages[page].values...)
 	}
 	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
 	// The read's own cost, requests and conversion, apart from what Terraform then does with the
 	// result; make bench reads it from the log.
 	tflog.Debug(ctx, "Read sub-organizations", map[string]any{
-		"org_id": orgID, "sub_orgs": len(state.SubOrgs),
-		"fetch_ms": fetched.Milliseconds(), "read_ms": time.Since(start).Milliseconds(),
+		"org_id": orgID, "sub_orgs": len(state.SubOrgs), "read_ms": time.Since(start).Milliseconds(),
 	})
+}
+
+// convertedSubOrgs is one page of sub-organizations, filtered and converted into state values.
+type convertedSubOrgs struct {
+	ids    []string
+	values []tftypes.Value
+}
+
+// subOrgsPreparedState is the state of invent_sub_orgs with its list converted beforehand, page by page.
+type subOrgsPreparedState struct {
+	ID        types.String    `tfsdk:"id"`
+	OrgID     types.String    `tfsdk:"org_id"`
+	NameRegex types.String    `tfsdk:"name_regex"`
+	IDs       []string        `tfsdk:"ids"`
+	SubOrgs   []tftypes.Value `tfsdk:"sub_orgs"`
 }
 
 // validRegexp checks at plan time that a string compiles as a Go (RE2) regular expression, and
