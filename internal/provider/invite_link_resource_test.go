@@ -145,7 +145,7 @@ func TestAccInviteLink_drift(t *testing.T) {
 					{
 						Config:            config,
 						ConfigStateChecks: []statecheck.StateCheck{otherID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
-						Check:             captureInviteLinkID(inviteLinkAddr, &inviteID),
+						Check:             captureAttribute(inviteLinkAddr, "id", &inviteID),
 					},
 					{
 						PreConfig: func() {
@@ -158,7 +158,7 @@ func TestAccInviteLink_drift(t *testing.T) {
 							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionCreate),
 						}},
 						ConfigStateChecks: append(k.stateChecks("review"), otherID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))),
-						Check:             captureInviteLinkID(inviteLinkAddr, &inviteID),
+						Check:             captureAttribute(inviteLinkAddr, "id", &inviteID),
 					},
 					{
 						PreConfig: func() {
@@ -245,7 +245,7 @@ func TestAccInviteLink_moveToAnotherSpaceReplaces(t *testing.T) {
 			{
 				Config:            env.providerConfig(inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", emulator.DefaultSpaceID))),
 				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
-				Check:             captureInviteLinkID(inviteLinkAddr, &firstID),
+				Check:             captureAttribute(inviteLinkAddr, "id", &firstID),
 			},
 			{
 				Config: env.providerConfig(inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", otherSpaceID))),
@@ -297,20 +297,20 @@ func TestAccInviteLink_planTimeErrors(t *testing.T) {
 		return env.providerConfig(inviteLinkConfig(env.OrgID, role, target))
 	}
 	expectPlanErrors(t, map[string]planErrorCase{
-		"capitalised role": {config("Admin", ""), contentRoleError("Admin")},
-		"unknown role":     {config("owner", ""), contentRoleError("owner")},
-		"empty role":       {config("", ""), contentRoleError("")},
+		"capitalised role": {config("Admin", ""), messageRegexp(contentRoleError("Admin"))},
+		"unknown role":     {config("owner", ""), messageRegexp(contentRoleError("owner"))},
+		"empty role":       {config("", ""), messageRegexp(contentRoleError(""))},
 		"space and collection": {
 			config("read", fmt.Sprintf("space_id = %q\n  collection_id = %q", emulator.DefaultSpaceID, emulator.DefaultCollectionID)),
-			"These attributes cannot be configured together: [space_id,collection_id]",
+			messageRegexp("These attributes cannot be configured together: [space_id,collection_id]"),
 		},
 		"space ID with a space": {
 			config("read", `space_id = "spc handbook"`),
-			`Attribute space_id must be a non-empty ID of letters, digits, '_' and '-', got: spc handbook`,
+			messageRegexp(`Attribute space_id must be a non-empty ID of letters, digits, '_' and '-', got: spc handbook`),
 		},
 		"collection ID with a slash": {
 			config("read", `collection_id = "col/guides"`),
-			`Attribute collection_id must be a non-empty ID of letters, digits, '_' and '-', got: col/guides`,
+			messageRegexp(`Attribute collection_id must be a non-empty ID of letters, digits, '_' and '-', got: col/guides`),
 		},
 	})
 }
@@ -400,18 +400,6 @@ func inviteLinkImportID(addr string) resource.ImportStateIdFunc {
 			return "", fmt.Errorf("%s is not in state", addr)
 		}
 		return rs.Primary.Attributes["org_id"] + "/" + rs.Primary.ID, nil
-	}
-}
-
-// captureInviteLinkID remembers the ID of the link at addr for a later step's PreConfig.
-func captureInviteLinkID(addr string, dst *string) resource.TestCheckFunc {
-	return func(s *terraform.State) error {
-		rs, ok := s.RootModule().Resources[addr]
-		if !ok {
-			return fmt.Errorf("%s is not in state", addr)
-		}
-		*dst = rs.Primary.ID
-		return nil
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
@@ -143,10 +144,10 @@ func messageRegexp(parts ...string) *regexp.Regexp {
 	return regexp.MustCompile(strings.Join(patterns, `[\s\S]*`))
 }
 
-// planErrorCase is a configuration whose plan must fail with want.
+// planErrorCase is a configuration (provider block included) whose plan must fail with want.
 type planErrorCase struct {
 	config string
-	want   string
+	want   *regexp.Regexp
 }
 
 // expectPlanErrors plans each case's configuration, in parallel, and expects its error. Nothing is
@@ -160,7 +161,7 @@ func expectPlanErrors(t *testing.T, cases map[string]planErrorCase) {
 				Steps: []resource.TestStep{{
 					Config:      tc.config,
 					PlanOnly:    true,
-					ExpectError: messageRegexp(tc.want),
+					ExpectError: tc.want,
 				}},
 			})
 		})
@@ -170,4 +171,16 @@ func expectPlanErrors(t *testing.T, cases map[string]planErrorCase) {
 // contentRoleError is the plan-time error for a content role that is not one of the API's.
 func contentRoleError(got string) string {
 	return `Attribute role value must be one of: ["admin" "create" "edit" "review" "comment" "read" "guest"], got: "` + got + `"`
+}
+
+// captureAttribute remembers an attribute of the resource at addr for a later step's PreConfig.
+func captureAttribute(addr, name string, dst *string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		*dst = rs.Primary.Attributes[name]
+		return nil
+	}
 }

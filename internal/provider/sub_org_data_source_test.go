@@ -91,7 +91,7 @@ data "invent_sub_org" "x" {
   %s
 }`, env.OrgID, arguments))
 	}
-	runSubOrgPlanErrors(t, map[string]subOrgPlanError{
+	expectPlanErrors(t, map[string]planErrorCase{
 		"no sub-organization of that name": {
 			config: lookUp(`name = "Acme Nowhere"`),
 			want: messageRegexp("Sub-organization not found",

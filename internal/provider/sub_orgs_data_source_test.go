@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 	"time"
 
@@ -168,7 +167,7 @@ data "invent_sub_orgs" "explicit" {
 func TestAccSubOrgsDataSource_errors(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	env.needsEmulator(t)
-	cases := map[string]subOrgPlanError{
+	cases := map[string]planErrorCase{
 		"invalid regex": {
 			config: env.providerConfig(fmt.Sprintf(`
 data "invent_sub_orgs" "x" {
@@ -190,29 +189,7 @@ data "invent_sub_orgs" "x" {
 				fmt.Sprintf(`403 Forbidden: you are not a member of organization %q`, emulator.DefaultOtherOrgID)),
 		},
 	}
-	runSubOrgPlanErrors(t, cases)
-}
-
-// subOrgPlanError is a configuration (provider block included) whose plan must fail with want.
-type subOrgPlanError struct {
-	config string
-	want   *regexp.Regexp
-}
-
-func runSubOrgPlanErrors(t *testing.T, cases map[string]subOrgPlanError) {
-	t.Helper()
-	for name, tc := range cases {
-		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps: []resource.TestStep{{
-					Config:      tc.config,
-					PlanOnly:    true,
-					ExpectError: tc.want,
-				}},
-			})
-		})
-	}
+	expectPlanErrors(t, cases)
 }
 
 func subOrgIndex(t *testing.T, list []client.SubOrg, id string) int {
