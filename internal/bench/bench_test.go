@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -90,8 +91,11 @@ func TestBars(t *testing.T) {
 		"a GET per resource": {func(r *report) { r.refresh.samples[1].requests = 51 }, "at most 0.05 API requests per resource"},
 		"a 429":              {func(r *report) { r.limited.samples[0].rateLimited = 1 }, "gets no 429"},
 		"slow when limited":  {func(r *report) { slow(r.limited, 7*time.Second) }, "at most 1.2x the unlimited refresh"},
-		"pages one by one":   {func(r *report) { r.dataSource.samples[0].requests = 105 }, "about one request per page of 100 (at most 104)"},
-		"slow data source":   {func(r *report) { r.dataSource.samples[0].providerRead = 2 * time.Second }, "conversion) under 2s"},
+		"pages one by one": {
+			func(r *report) { r.dataSource.samples[0].requests = dataSourceRequestLimit(10000) + 1 },
+			fmt.Sprintf("about one request per page of 100 (at most %d)", dataSourceRequestLimit(10000)),
+		},
+		"slow data source": {func(r *report) { r.dataSource.samples[0].providerRead = 2 * time.Second }, "conversion) under 2s"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := quickReport()
@@ -115,7 +119,8 @@ func TestMarkdown(t *testing.T) {
 		"- Machine: 2 CPUs (Test CPU), 8.0 GiB memory, linux/amd64; go1.26, Terraform 1.11.4",
 		"The batched refresh's requests by route: `GET /orgs/{org_id}/orgs` 11.",
 		"| refresh plan of 1000 resources at most 1.5x the -refresh=false plan | 1.29x | met |",
-		"its 101 requests are 26 round trips,\n  1.30 s at 50ms each.",
+		fmt.Sprintf("its 101 requests are %d round trips,\n  %s at 50ms each.",
+			dataSourceRoundTrips(101), seconds(time.Duration(dataSourceRoundTrips(101))*50*time.Millisecond)),
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)
