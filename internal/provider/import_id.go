@@ -26,3 +26,12 @@ func parseImportID(id string, parts ...string) ([]string, error) {
 func compositeID(parts ...string) string {
 	return strings.Join(parts, "/")
 }
+
+// adoptByImport tells how to bring an object that already exists under management, for the error
+// of a Create that refuses to adopt it silently.
+func adoptByImport(resourceType, id string) string {
+	return fmt.Sprintf("Bring it under management instead, then apply again:\n\n"+
+		"  terraform import %[1]s.<name> %[2]q\n\n"+
+		"where %[1]s.<name> is this resource's address (shown with this error), or add an import "+
+		"block with id = %[2]q.", resourceType, id)
+}

@@ -264,14 +264,10 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	if existing != nil {
-		importID := orgID + "/" + email
 		resp.Diagnostics.AddAttributeError(path.Root("email"), "Already a member of the organization",
 			fmt.Sprintf("%s is already a member of organization %q with the role %s. Inviting the address "+
-				"again would silently take over that membership and could change its role, so bring it "+
-				"under management instead, then apply again:\n\n"+
-				"  terraform import invent_org_member.<name> %q\n\n"+
-				"where invent_org_member.<name> is this resource's address (shown with this error), or "+
-				"add an import block with id = %q.", email, orgID, existing.Role, importID, importID))
+				"again would silently take over that membership and could change its role. ",
+				email, orgID, existing.Role)+adoptByImport("invent_org_member", compositeID(orgID, email)))
 		return
 	}
 

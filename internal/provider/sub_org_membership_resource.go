@@ -147,15 +147,11 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	if found.isMember {
-		id := compositeID(orgID, subOrgID)
 		resp.Diagnostics.AddError("Already a member of the sub-organization",
 			fmt.Sprintf("The token's user %s is already a member of sub-organization %q with the role %s. "+
-				"Joining again would silently take over that membership and could change its role, so "+
-				"bring it under management instead, then apply again:\n\n"+
-				"  terraform import invent_sub_org_membership.<name> %q\n\n"+
-				"where invent_sub_org_membership.<name> is this resource's address (shown with this error), "+
-				"or add an import block with id = %q.",
-				found.caller.Email, subOrgID, found.member.Role, id, id))
+				"Joining again would silently take over that membership and could change its role. ",
+				found.caller.Email, subOrgID, found.member.Role)+
+				adoptByImport("invent_sub_org_membership", compositeID(orgID, subOrgID)))
 		return
 	}
 

@@ -238,7 +238,7 @@ func TestAccSubOrgMembership_createErrors(t *testing.T) {
 			want: messageRegexp(`Already a member of the sub-organization`,
 				`The token's user ada@acme.example is already a member of sub-organization `+
 					`"org_acme_labs" with the role DEVELOPER. Joining again would silently take over that membership `+
-					`and could change its role, so bring it under management instead, then apply again: `+
+					`and could change its role. Bring it under management instead, then apply again: `+
 					`terraform import invent_sub_org_membership.<name> "org_acme/org_acme_labs" `+
 					`where invent_sub_org_membership.<name> is this resource's address (shown with this error), `+
 					`or add an import block with id = "org_acme/org_acme_labs".`),
