@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 func inviteLinksPath(orgID string) string {
@@ -45,4 +46,16 @@ func (c *Client) DeleteInviteLink(ctx context.Context, orgID, inviteID string) (
 		return false, err
 	}
 	return status != http.StatusNoContent, nil
+}
+
+// InviteLinkPageLimit is TEMPORARY (replaced by the h-client branch).
+const InviteLinkPageLimit = tokenPageLimit
+
+// InviteLinkPage is TEMPORARY (replaced by the h-client branch).
+func (c *Client) InviteLinkPage(ctx context.Context, orgID, token string) (*ListPage[InviteLink], error) {
+	q := url.Values{"limit": {strconv.Itoa(tokenPageLimit)}}
+	if token != "" {
+		q.Set("page", token)
+	}
+	return call[ListPage[InviteLink]](ctx, c, request{method: "GET", path: inviteLinksPath(orgID), query: q, mode: retryIdempotent})
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"net/url"
+	"strconv"
 )
 
 func subOrgsPath(orgID string) string {
@@ -47,4 +48,15 @@ func (c *Client) JoinSubOrg(ctx context.Context, orgID, subOrgID, role string) (
 func (c *Client) LeaveSubOrg(ctx context.Context, orgID, subOrgID string) error {
 	_, err := c.do(ctx, request{method: "DELETE", path: subOrgPath(orgID, subOrgID) + "/join", mode: retryIdempotent}, nil)
 	return err
+}
+
+// SubOrgPageSize is TEMPORARY (replaced by the h-client branch).
+const SubOrgPageSize = subOrgPageSize
+
+// SubOrgPage is TEMPORARY (replaced by the h-client branch).
+func (c *Client) SubOrgPage(ctx context.Context, orgID string, page int) ([]SubOrg, error) {
+	var items []SubOrg
+	q := url.Values{"page": {strconv.Itoa(page)}, "take": {strconv.Itoa(subOrgPageSize)}}
+	_, err := c.do(ctx, request{method: "GET", path: subOrgsPath(orgID), query: q, mode: retryIdempotent}, &items)
+	return items, err
 }

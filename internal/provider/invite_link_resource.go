@@ -131,11 +131,10 @@ func (r *inviteLinkResource) Schema(ctx context.Context, _ resource.SchemaReques
 				Computed:            true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
 			},
-			// No UseStateForUnknown: the value follows the caller's role, so it is re-read after
-			// every change rather than assumed.
 			"redundant": schema.BoolAttribute{
-				MarkdownDescription: inviteLinkRedundantDescription,
+				MarkdownDescription: inviteLinkRedundantDescription + " Unknown in a plan that changes `role`.",
 				Computed:            true,
+				PlanModifiers:       []planmodifier.Bool{keepUnlessRoleChanges{}},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -173,7 +172,6 @@ func (r *inviteLinkResource) Create(ctx context.Context, req resource.CreateRequ
 		addAPIError(&resp.Diagnostics, "Cannot create the invite link", err)
 		return
 	}
-	r.data.reads.PutInviteLink(orgID, *link)
 	plan.setFromAPI(link)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
@@ -190,7 +188,13 @@ func (r *inviteLinkResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 
-	link, err := r.data.reads.InviteLink(ctx, state.OrgID.ValueString(), state.ID.ValueString())
+	read := r.data.client.GetInviteLink
+	if state.Kind.ValueString() == client.InviteLinkKindOrganization {
+		// Only organization-wide links are in the organization's listing; an imported link, whose
+		// kind is not known yet, is read on its own.
+		read = r.data.reads.OrganizationInviteLink
+	}
+	link, err := read(ctx, state.OrgID.ValueString(), state.ID.ValueString())
 	if client.IsNotFound(err) {
 		tflog.Debug(ctx, "Invite link no longer exists; removing it from state", map[string]any{
 			"org_id": state.OrgID.ValueString(), "invite_id": state.ID.ValueString(),
@@ -207,7 +211,8 @@ func (r *inviteLinkResource) Read(ctx context.Context, req resource.ReadRequest,
 }
 
 // Update changes the role, the only attribute the API updates; everything else replaces the link.
-// A plan that changes only the timeouts block re-reads the link instead of writing it.
+// The state keeps what was planned: only redundant, which follows the role, comes from the answer.
+// A plan that changes only the timeouts block writes nothing.
 func (r *inviteLinkResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state inviteLinkResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -221,21 +226,16 @@ func (r *inviteLinkResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 
-	orgID, inviteID := state.OrgID.ValueString(), state.ID.ValueString()
-	var link *client.InviteLink
-	var err error
-	if plan.Role.Equal(state.Role) {
-		link, err = r.data.reads.InviteLink(ctx, orgID, inviteID)
-	} else {
+	if !plan.Role.Equal(state.Role) {
 		role := client.ContentRole(plan.Role.ValueString())
-		link, err = r.data.client.UpdateInviteLink(ctx, orgID, inviteID, inviteLinkUpdateRequest(state.Kind.ValueString(), role))
+		link, err := r.data.client.UpdateInviteLink(ctx, state.OrgID.ValueString(), state.ID.ValueString(),
+			inviteLinkUpdateRequest(state.Kind.ValueString(), role))
+		if err != nil {
+			addAPIError(&resp.Diagnostics, "Cannot update the invite link", err)
+			return
+		}
+		plan.Redundant = types.BoolValue(link.Redundant)
 	}
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot update the invite link", err)
-		return
-	}
-	r.data.reads.PutInviteLink(orgID, *link)
-	plan.setFromAPI(link)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
@@ -260,7 +260,6 @@ func (r *inviteLinkResource) Delete(ctx context.Context, req resource.DeleteRequ
 	if !existed {
 		tflog.Debug(ctx, "Invite link was already gone", map[string]any{"org_id": orgID, "invite_id": inviteID})
 	}
-	r.data.reads.ForgetInviteLink(orgID, inviteID)
 }
 
 // ImportState takes "<org_id>/<invite_id>"; Read then fills in the role and the link's target.

@@ -116,7 +116,7 @@ func TestAccInviteLink_lifecycle(t *testing.T) {
 					{
 						Config: env.providerConfig(inviteLinkConfig(env.OrgID, "comment", k.target)),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionUpdate),
+							expectOnlyChanges(inviteLinkAddr, []string{"role"}, []string{"redundant"}),
 							plancheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("kind"), knownvalue.StringExact(k.kind)),
 							plancheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("title"), k.title),
 						}},
@@ -169,7 +169,8 @@ func TestAccInviteLink_drift(t *testing.T) {
 						},
 						Config: config,
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionUpdate),
+							// redundant follows the role; nothing else changes.
+							expectOnlyChanges(inviteLinkAddr, []string{"role"}, []string{"redundant"}),
 							plancheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("role"), knownvalue.StringExact("review")),
 						}},
 						ConfigStateChecks: k.stateChecks("review"),

@@ -163,22 +163,22 @@ func (r *orgMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"display_name": schema.StringAttribute{
 				MarkdownDescription: orgMemberDisplayNameDescription,
 				Computed:            true,
-				PlanModifiers:       []planmodifier.String{keepUnlessRoleChanges{}},
+				PlanModifiers:       stable,
 			},
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The membership's status: " + orgMemberStatusDescription,
 				Computed:            true,
-				PlanModifiers:       []planmodifier.String{keepUnlessRoleChanges{}},
+				PlanModifiers:       stable,
 			},
 			"joined_at": schema.StringAttribute{
 				MarkdownDescription: orgMemberJoinedAtDescription,
 				Computed:            true,
-				PlanModifiers:       []planmodifier.String{keepUnlessRoleChanges{}},
+				PlanModifiers:       stable,
 			},
 			"disabled": schema.BoolAttribute{
 				MarkdownDescription: orgMemberDisabledDescription,
 				Computed:            true,
-				PlanModifiers:       []planmodifier.Bool{keepUnlessRoleChanges{}},
+				PlanModifiers:       []planmodifier.Bool{boolplanmodifier.UseStateForUnknown()},
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -375,7 +375,8 @@ func (r *orgMemberResource) Read(ctx context.Context, req resource.ReadRequest, 
 }
 
 // Update changes the role, the only attribute the API updates; everything else replaces the
-// member. A plan that changes only the timeouts block writes nothing.
+// member. The state keeps what was planned (the next refresh brings any change made meanwhile). A
+// plan that changes only the timeouts block writes nothing.
 func (r *orgMemberResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	var plan, state orgMemberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
@@ -394,8 +395,7 @@ func (r *orgMemberResource) Update(ctx context.Context, req resource.UpdateReque
 	}
 
 	orgID, userID := state.OrgID.ValueString(), state.UserID.ValueString()
-	member, err := r.data.client.UpdateMemberRole(ctx, orgID, userID, client.ContentRole(plan.Role.ValueString()))
-	if err != nil {
+	if _, err := r.data.client.UpdateMemberRole(ctx, orgID, userID, client.ContentRole(plan.Role.ValueString())); err != nil {
 		summary := fmt.Sprintf("Cannot change the role of %s", state.Email.ValueString())
 		if client.IsConflict(err) {
 			resp.Diagnostics.AddError(summary, err.Error()+"\n\nThe member is the organization's last admin, "+
@@ -406,7 +406,6 @@ func (r *orgMemberResource) Update(ctx context.Context, req resource.UpdateReque
 		addAPIError(&resp.Diagnostics, summary, err)
 		return
 	}
-	plan.setFromAPI(member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 

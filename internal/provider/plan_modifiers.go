@@ -11,15 +11,11 @@ import (
 )
 
 // keepUnlessRoleChanges plans the prior state's value, like UseStateForUnknown, except when the
-// resource's role changes: the write that changes the role answers with the object as it is then,
-// and a value that changed outside Terraform since the refresh (a member who signed up in between,
-// say) must not contradict a promise of the plan.
+// resource's role changes: the value follows the role (an invite link's redundant), so the write
+// that changes the role decides it.
 type keepUnlessRoleChanges struct{}
 
-var (
-	_ planmodifier.String = keepUnlessRoleChanges{}
-	_ planmodifier.Bool   = keepUnlessRoleChanges{}
-)
+var _ planmodifier.Bool = keepUnlessRoleChanges{}
 
 func (keepUnlessRoleChanges) Description(_ context.Context) string {
 	return "The value stays the same unless the role changes."
@@ -29,18 +25,9 @@ func (m keepUnlessRoleChanges) MarkdownDescription(ctx context.Context) string {
 	return m.Description(ctx)
 }
 
-func (keepUnlessRoleChanges) PlanModifyString(ctx context.Context, req planmodifier.StringRequest, resp *planmodifier.StringResponse) {
-	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() {
-		return // creating, or the value is already decided
-	}
-	if roleUnchanged(ctx, req.Plan, req.State, &resp.Diagnostics) {
-		resp.PlanValue = req.StateValue
-	}
-}
-
 func (keepUnlessRoleChanges) PlanModifyBool(ctx context.Context, req planmodifier.BoolRequest, resp *planmodifier.BoolResponse) {
 	if req.StateValue.IsNull() || !req.PlanValue.IsUnknown() {
-		return
+		return // creating, or the value is already decided
 	}
 	if roleUnchanged(ctx, req.Plan, req.State, &resp.Diagnostics) {
 		resp.PlanValue = req.StateValue

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
+	"reflect"
+	"slices"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
@@ -183,4 +186,54 @@ func captureAttribute(addr, name string, dst *string) resource.TestCheckFunc {
 		*dst = rs.Primary.Attributes[name]
 		return nil
 	}
+}
+
+// expectOnlyChanges checks that the plan updates addr in place, changing exactly the attributes
+// changed (to known values), leaving exactly those of unknown unknown, and planning every other
+// attribute as its prior state has it: a reviewer sees what changes and nothing else.
+func expectOnlyChanges(addr string, changed, unknown []string) plancheck.PlanCheck {
+	return onlyChangesCheck{addr: addr, changed: changed, unknown: unknown}
+}
+
+type onlyChangesCheck struct {
+	addr             string
+	changed, unknown []string
+}
+
+func (c onlyChangesCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
+	for _, rc := range req.Plan.ResourceChanges {
+		if rc.Address != c.addr {
+			continue
+		}
+		if !rc.Change.Actions.Update() {
+			resp.Error = fmt.Errorf("%s: planned %v, want an update in place", c.addr, rc.Change.Actions)
+			return
+		}
+		before, _ := rc.Change.Before.(map[string]any)
+		after, _ := rc.Change.After.(map[string]any)
+		afterUnknown, _ := rc.Change.AfterUnknown.(map[string]any)
+		var problems []string
+		for name, prior := range before {
+			isUnknown := afterUnknown[name] == true
+			switch {
+			case slices.Contains(c.unknown, name):
+				if !isUnknown {
+					problems = append(problems, fmt.Sprintf("%s is %v, want unknown", name, after[name]))
+				}
+			case isUnknown:
+				problems = append(problems, fmt.Sprintf("%s is unknown, want %v", name, prior))
+			case slices.Contains(c.changed, name):
+				if reflect.DeepEqual(after[name], prior) {
+					problems = append(problems, fmt.Sprintf("%s stays %v, want a change", name, prior))
+				}
+			case !reflect.DeepEqual(after[name], prior):
+				problems = append(problems, fmt.Sprintf("%s changes from %v to %v, want no change", name, prior, after[name]))
+			}
+		}
+		if len(problems) > 0 {
+			resp.Error = fmt.Errorf("%s: %s", c.addr, strings.Join(problems, "; "))
+		}
+		return
+	}
+	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
 }

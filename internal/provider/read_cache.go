@@ -3,155 +3,282 @@ package provider
 import (
 	"context"
 	"sync"
-
-	"golang.org/x/sync/singleflight"
+	"time"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 )
 
-// readCache serves resource Reads from one listing per organization, so a refresh costs the number of
-// list pages instead of one request per resource. It lives as long as one provider process (one
-// Terraform operation). Every write through the provider updates or drops the entry it touched, so a
-// Read after a write sees it (Terraform refreshes before it writes, so a listing is never fetched
-// while a write of the same process is under way). Concurrent first Reads of an organization share
-// one fetch. With batching off every Read is a single GET.
+// readCache answers the Reads of one provider process (one walk of one Terraform command): the
+// refresh of invite links and sub-organization memberships, and the read that guards a membership's
+// creation. It fetches an organization's listing only as far as the listing pays for itself, so that
+// batching never costs more requests than one GET per Read, and costs a few list pages when many
+// Reads of one organization come together.
+//
+// The rule, per organization listing (its organization-wide invite links, or its sub-organizations):
+//
+//   - A Read whose object is in the pages already fetched costs nothing; a Read that the listing
+//     cannot answer makes its own GET.
+//   - A page is fetched only when the Reads the listings have answered so far, less the pages
+//     fetched so far, pay for it (the balance); when the API has said how many pages remain (the
+//     link listing's count), the rest is fetched when the balance and the Reads waiting for it
+//     together pay for all of it, since it answers them all.
+//   - The first page of a listing is the exception: when two or more Reads of it arrive within a
+//     short window, its first page is fetched on their credit. That page answers them unless the
+//     organization holds more than one page; then at most one request was spent beyond one per Read.
+//
+// So a small configuration in a large organization reads with one GET per resource, while a large
+// configuration pays for its listings with the Reads that the first pages answer.
 type readCache struct {
-	api     *client.Client
 	enabled bool
-	flight  singleflight.Group
+	// window is how long the first Reads of a listing wait for others: Terraform starts up to ten
+	// Reads at once, and only two or more can pay for a first page.
+	window time.Duration
 
-	mu          sync.Mutex
-	inviteLinks map[string]map[string]client.InviteLink // org ID as written -> invite ID -> link
-	subOrgs     map[string]map[string]client.SubOrg     // parent org ID as written -> sub-org ID -> sub-org
+	getSubOrg      func(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error)
+	subOrgPage     func(ctx context.Context, parentID string, page int) ([]client.SubOrg, error)
+	getInviteLink  func(ctx context.Context, orgID, inviteID string) (*client.InviteLink, error)
+	inviteLinkPage func(ctx context.Context, orgID, pageToken string) (*client.ListPage[client.InviteLink], error)
+
+	mu       sync.Mutex
+	changed  chan struct{} // closed and replaced whenever a page fetch ends
+	answered int           // Reads answered from a listing, without a request of their own
+	pages    int           // listing pages fetched
+	fetching int           // page fetches under way, over all listings
+
+	subOrgs     map[string]*listing[client.SubOrg]     // by parent organization ID as written
+	inviteLinks map[string]*listing[client.InviteLink] // by organization ID as written
 }
+
+// defaultReadWindow is how long the first Reads of a listing wait for others. Terraform issues a
+// wave of Reads within a few milliseconds; this is short next to one API request.
+const defaultReadWindow = 25 * time.Millisecond
 
 func newReadCache(api *client.Client, enabled bool) *readCache {
 	return &readCache{
-		api:         api,
-		enabled:     enabled,
-		inviteLinks: map[string]map[string]client.InviteLink{},
-		subOrgs:     map[string]map[string]client.SubOrg{},
+		enabled:        enabled,
+		window:         defaultReadWindow,
+		getSubOrg:      api.GetSubOrg,
+		subOrgPage:     api.SubOrgPage,
+		getInviteLink:  api.GetInviteLink,
+		inviteLinkPage: api.InviteLinkPage,
+		changed:        make(chan struct{}),
+		subOrgs:        map[string]*listing[client.SubOrg]{},
+		inviteLinks:    map[string]*listing[client.InviteLink]{},
 	}
 }
 
-// InviteLink reads one invite link. Organization links come from the organization's listing; a link
-// the listing lacks (a space or collection link, or one created since) is fetched on its own.
-func (c *readCache) InviteLink(ctx context.Context, orgID, inviteID string) (*client.InviteLink, error) {
-	if c.enabled {
-		link, ok, err := cachedLookup(ctx, c, c.inviteLinks, "invite-links/"+orgID, orgID, inviteID, func(ctx context.Context) (map[string]client.InviteLink, error) {
-			list, err := c.api.ListInviteLinks(ctx, orgID)
-			return indexBy(list, func(l client.InviteLink) string { return l.ID }), err
-		})
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return &link, nil
-		}
-	}
-	return c.api.GetInviteLink(ctx, orgID, inviteID)
-}
-
-// PutInviteLink records a link this process created or updated.
-func (c *readCache) PutInviteLink(orgID string, link client.InviteLink) {
-	c.update(func() {
-		if links, ok := c.inviteLinks[orgID]; ok && link.Kind() == client.InviteLinkKindOrganization {
-			links[link.ID] = link
-		}
-	})
-}
-
-// ForgetInviteLink drops a link this process deleted.
-func (c *readCache) ForgetInviteLink(orgID, inviteID string) {
-	c.update(func() { delete(c.inviteLinks[orgID], inviteID) })
-}
-
-// SubOrg reads one sub-organization of parentID, from the parent's listing when batching, else (or
-// when the listing lacks it) on its own.
+// SubOrg reads one sub-organization of parentID.
 func (c *readCache) SubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	if c.enabled {
-		so, ok, err := cachedLookup(ctx, c, c.subOrgs, "sub-orgs/"+parentID, parentID, subOrgID, func(ctx context.Context) (map[string]client.SubOrg, error) {
-			list, err := c.api.ListSubOrgs(ctx, parentID)
-			return indexBy(list, func(s client.SubOrg) string { return s.ID }), err
-		})
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return &so, nil
+		so, found, err := lookup(ctx, c, c.subOrgListing(parentID), subOrgID)
+		if err != nil || found {
+			return &so, err
 		}
 	}
-	return c.api.GetSubOrg(ctx, parentID, subOrgID)
+	return c.getSubOrg(ctx, parentID, subOrgID)
 }
 
-// PutSubOrg records a sub-organization as a write of this process returned it.
-func (c *readCache) PutSubOrg(parentID string, so client.SubOrg) {
-	c.update(func() {
-		if subOrgs, ok := c.subOrgs[parentID]; ok {
-			subOrgs[so.ID] = so
+// OrganizationInviteLink reads one organization-wide invite link of orgID. Space and collection links
+// are never in the organization's listing: read them with a GET of their own.
+func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID string) (*client.InviteLink, error) {
+	if c.enabled {
+		link, found, err := lookup(ctx, c, c.inviteLinkListing(orgID), inviteID)
+		if err != nil || found {
+			return &link, err
 		}
-	})
+	}
+	return c.getInviteLink(ctx, orgID, inviteID)
 }
 
-// ForgetSubOrg drops a sub-organization whose membership this process changed without getting the
-// sub-organization back (a leave), so the next Read fetches it fresh.
-func (c *readCache) ForgetSubOrg(parentID, subOrgID string) {
-	c.update(func() { delete(c.subOrgs[parentID], subOrgID) })
-}
-
-func (c *readCache) update(change func()) {
+// CachedSubOrg is the sub-organization as this process last read or wrote it, without a request.
+func (c *readCache) CachedSubOrg(parentID, subOrgID string) (*client.SubOrg, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	change()
+	if l, ok := c.subOrgs[parentID]; ok {
+		if so, ok := l.items[subOrgID]; ok {
+			return &so, true
+		}
+	}
+	return nil, false
 }
 
-// cachedLookup finds id in the cached index of one organization's listing, fetching the listing once
-// however many Reads ask at the same time. A failed fetch is not cached.
-func cachedLookup[T any](ctx context.Context, c *readCache, cache map[string]map[string]T, flightKey, orgID, id string,
-	fetch func(context.Context) (map[string]T, error),
-) (T, bool, error) {
-	lookup := func() (T, bool, bool) {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		index, listed := cache[orgID]
-		item, found := index[id]
-		return item, found, listed
-	}
-	if item, found, listed := lookup(); listed {
-		return item, found, nil
-	}
-	result := c.flight.DoChan(flightKey, func() (any, error) {
-		if _, _, listed := lookup(); listed {
-			return nil, nil
+// RecordSubOrg keeps a sub-organization as a join of this process answered it. Within one apply, a
+// membership's replacement leaves and joins, and another membership's creation may have fetched
+// the listing before: its guard must see the sub-organization as it is now.
+func (c *readCache) RecordSubOrg(so client.SubOrg) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, l := range c.subOrgs {
+		if _, ok := l.items[so.ID]; ok {
+			l.items[so.ID] = so
 		}
-		// The fetch serves every waiting Read, so one caller's cancellation must not fail the
-		// others; it gets a bound of its own instead.
+	}
+}
+
+// ForgetSubOrg drops a sub-organization whose membership this process changed without getting it
+// back (a leave), so that the next read of it makes a request.
+func (c *readCache) ForgetSubOrg(subOrgID string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, l := range c.subOrgs {
+		delete(l.items, subOrgID)
+	}
+}
+
+func (c *readCache) subOrgListing(parentID string) *listing[client.SubOrg] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.subOrgs[parentID]
+	if !ok {
+		page := 0
+		l = newListing(func(ctx context.Context) ([]client.SubOrg, bool, int, error) {
+			page++
+			subOrgs, err := c.subOrgPage(ctx, parentID, page)
+			return subOrgs, len(subOrgs) < client.SubOrgPageSize, remainingUnknown, err
+		}, func(so client.SubOrg) string { return so.ID })
+		c.subOrgs[parentID] = l
+	}
+	return l
+}
+
+func (c *readCache) inviteLinkListing(orgID string) *listing[client.InviteLink] {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.inviteLinks[orgID]
+	if !ok {
+		token, seen := "", 0
+		l = newListing(func(ctx context.Context) ([]client.InviteLink, bool, int, error) {
+			page, err := c.inviteLinkPage(ctx, orgID, token)
+			if err != nil {
+				return nil, false, 0, err
+			}
+			seen += len(page.Items)
+			last := page.Next == nil || page.Next.Page == ""
+			if !last {
+				token = page.Next.Page
+			}
+			remaining := (max(page.Count-seen, 0) + client.InviteLinkPageLimit - 1) / client.InviteLinkPageLimit
+			if !last && remaining == 0 {
+				remaining = remainingUnknown // a count that contradicts the next page is no count
+			}
+			return page.Items, last, remaining, nil
+		}, func(link client.InviteLink) string { return link.ID })
+		c.inviteLinks[orgID] = l
+	}
+	return l
+}
+
+// remainingUnknown is a listing's remaining page count while the API has not said it.
+const remainingUnknown = -1
+
+// listing is what one process holds of one organization's listing, fetched a page at a time. Its
+// fields are guarded by the readCache's mutex.
+type listing[T any] struct {
+	items     map[string]T
+	complete  bool // every page is in items
+	failed    bool // a page fetch failed: the Reads make their own requests
+	probed    bool // the first page was fetched on the credit of the Reads waiting for it
+	fetching  bool // a page fetch is under way
+	remaining int  // pages still to fetch, once the API has said; else remainingUnknown
+	waiting   int  // Reads looking for an object in this listing
+	// windowEnds is when the first Reads stop waiting for company, set by the first Read to arrive:
+	// a listing waits for company once, so that Reads arriving one by one are not slowed down.
+	windowEnds time.Time
+
+	// next fetches the page after the last one fetched, and says whether it was the last and how
+	// many pages remain (remainingUnknown when the API does not say). Calls never overlap.
+	next func(ctx context.Context) (items []T, last bool, remaining int, err error)
+	key  func(T) string
+}
+
+func newListing[T any](next func(context.Context) ([]T, bool, int, error), key func(T) string) *listing[T] {
+	return &listing[T]{items: map[string]T{}, remaining: remainingUnknown, next: next, key: key}
+}
+
+// lookup finds id in the listing l, fetching pages while the rule above allows. found is false when
+// the Read must make its own request.
+func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) (item T, found bool, err error) {
+	waitedForOthers := false
+	c.mu.Lock()
+	if l.windowEnds.IsZero() {
+		l.windowEnds = time.Now().Add(c.window)
+	}
+	l.waiting++
+	defer func() {
+		l.waiting--
+		c.mu.Unlock()
+	}()
+	for {
+		if item, ok := l.items[id]; ok {
+			c.answered++
+			return item, true, nil
+		}
+		if l.complete || l.failed {
+			return item, false, nil
+		}
+		var wake <-chan time.Time
+		switch untilWindowEnds := time.Until(l.windowEnds); {
+		case l.fetching:
+			// The page under way may hold it.
+		case l.affordable(c.answered - c.pages):
+			l.fetchLocked(ctx, c)
+		case !l.probed && untilWindowEnds > 0:
+			wake = time.After(untilWindowEnds)
+		case !l.probed && l.waiting >= 2:
+			l.probed = true
+			l.fetchLocked(ctx, c)
+		case c.fetching > 0 && !waitedForOthers:
+			// A page of another listing may answer Reads, and so pay for one of this listing.
+			waitedForOthers = true
+		default:
+			return item, false, nil
+		}
+		changed := c.changed
+		c.mu.Unlock()
+		select {
+		case <-changed:
+		case <-wake:
+		case <-ctx.Done():
+			c.mu.Lock()
+			return item, false, ctx.Err()
+		}
+		c.mu.Lock()
+	}
+}
+
+// affordable reports whether balance (the Reads the listings answered less the pages fetched) pays
+// for the next page; or, when the API has said how many pages remain, whether balance and the Reads
+// waiting pay for all of them, since the whole listing answers every waiting Read.
+func (l *listing[T]) affordable(balance int) bool {
+	if l.remaining == remainingUnknown {
+		return balance >= 1
+	}
+	return l.remaining <= balance+l.waiting
+}
+
+// fetchLocked starts fetching the next page. The fetch serves every waiting Read, so one Read's
+// cancellation must not fail it; it gets a bound of its own instead.
+func (l *listing[T]) fetchLocked(ctx context.Context, c *readCache) {
+	l.fetching = true
+	c.fetching++
+	c.pages++
+	go func() {
 		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultOperationTimeout)
 		defer cancel()
-		fetched, err := fetch(fetchCtx)
+		items, last, remaining, err := l.next(fetchCtx)
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		l.fetching = false
+		c.fetching--
 		if err != nil {
-			return nil, err
+			l.failed = true
+		} else {
+			for _, item := range items {
+				l.items[l.key(item)] = item
+			}
+			l.complete, l.remaining = last, remaining
 		}
-		c.update(func() { cache[orgID] = fetched })
-		return nil, nil
-	})
-	var zero T
-	select {
-	case <-ctx.Done():
-		return zero, false, ctx.Err()
-	case r := <-result:
-		if r.Err != nil {
-			return zero, false, r.Err
-		}
-	}
-	item, found, _ := lookup()
-	return item, found, nil
-}
-
-func indexBy[T any](items []T, key func(T) string) map[string]T {
-	index := make(map[string]T, len(items))
-	for _, item := range items {
-		index[key(item)] = item
-	}
-	return index
+		close(c.changed)
+		c.changed = make(chan struct{})
+	}()
 }

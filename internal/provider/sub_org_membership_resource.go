@@ -106,13 +106,12 @@ func (r *subOrgMembershipResource) Schema(ctx context.Context, _ resource.Schema
 			"email": schema.StringAttribute{
 				MarkdownDescription: "The email address of the token's user.",
 				Computed:            true,
-				PlanModifiers:       []planmodifier.String{keepUnlessRoleChanges{}},
+				PlanModifiers:       stable,
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "The membership's status: `ACTIVE`, `INVITED` or `DISABLED`. Unknown in a " +
-					"plan that changes `role`, since joining again may reactivate the membership.",
-				Computed:      true,
-				PlanModifiers: []planmodifier.String{keepUnlessRoleChanges{}},
+				MarkdownDescription: "The membership's status: `ACTIVE`, `INVITED` or `DISABLED`.",
+				Computed:            true,
+				PlanModifiers:       stable,
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the token's user joined the sub-organization (RFC 3339, UTC).",
@@ -140,8 +139,8 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 	}
 
 	orgID, subOrgID := plan.OrgID.ValueString(), plan.SubOrgID.ValueString()
-	// A fresh read rather than the batched one: the check below must see the membership as it is now.
-	found, err := r.findCaller(ctx, r.data.client.GetSubOrg, orgID, subOrgID)
+	// Many creates in one organization are answered by its listing, a few by single GETs.
+	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
 		return
@@ -155,9 +154,12 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 
-	if r.join(ctx, &plan, found.caller, &resp.Diagnostics) {
-		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	member, ok := r.join(ctx, orgID, subOrgID, plan.Role.ValueString(), found.caller, &resp.Diagnostics)
+	if !ok {
+		return
 	}
+	plan.setMember(orgID, subOrgID, member)
+	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 }
 
 func (r *subOrgMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -210,8 +212,8 @@ func (r *subOrgMembershipResource) Update(ctx context.Context, req resource.Upda
 		return
 	}
 	// Joining again sets the role of a member (the API's upsert); leaving first would drop access
-	// if the join then failed.
-	if r.join(ctx, &plan, caller, &resp.Diagnostics) {
+	// if the join then failed. The state keeps what was planned: the role is all that changes.
+	if _, ok := r.join(ctx, plan.OrgID.ValueString(), plan.SubOrgID.ValueString(), plan.Role.ValueString(), caller, &resp.Diagnostics); ok {
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	}
 }
@@ -240,7 +242,7 @@ func (r *subOrgMembershipResource) Delete(ctx context.Context, req resource.Dele
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot leave sub-organization %q", subOrgID), err)
 		return
 	}
-	r.data.reads.ForgetSubOrg(orgID, subOrgID)
+	r.data.reads.ForgetSubOrg(subOrgID)
 }
 
 // ImportState imports the token's user's membership. It checks the membership itself, because a
@@ -305,30 +307,37 @@ func (m *subOrgMembershipModel) setMember(orgID, subOrgID string, member client.
 	m.CreatedAt = rfc3339UTC(member.CreatedAt)
 }
 
-// join makes the token's user a member of the sub-organization with the model's role, or sets the
-// role of a member, and fills the model from the answer. It reports whether it succeeded; the model
-// never claims a membership the API did not confirm.
-func (r *subOrgMembershipResource) join(ctx context.Context, m *subOrgMembershipModel, caller *client.User, diags *diag.Diagnostics) bool {
-	orgID, subOrgID, role := m.OrgID.ValueString(), m.SubOrgID.ValueString(), m.Role.ValueString()
+// join makes the token's user a member of the sub-organization with role, or sets the role of a
+// member, and returns its entry. The API answers with the sub-organization, which lists the caller;
+// if an answer does not, the membership is read back rather than left unrecorded (the next apply
+// would then refuse it as an existing membership). ok is false, with an error, when the API did not
+// confirm the membership: nothing may then be recorded.
+func (r *subOrgMembershipResource) join(ctx context.Context, orgID, subOrgID, role string, caller *client.User, diags *diag.Diagnostics) (client.SubOrgMember, bool) {
 	summary := fmt.Sprintf("Cannot join sub-organization %q as %s", subOrgID, role)
 	joined, err := r.data.client.JoinSubOrg(ctx, orgID, subOrgID, role)
 	switch {
 	case client.IsConflict(err):
 		diags.AddError(summary, err.Error()+"\n\n"+lastAdminExplanation+", or keep role = \"ADMIN\".")
-		return false
+		return client.SubOrgMember{}, false
 	case err != nil:
 		addAPIError(diags, summary, err)
-		return false
+		return client.SubOrgMember{}, false
 	}
-	r.data.reads.PutSubOrg(orgID, *joined)
 	member, ok := joined.MemberByUserID(caller.ID)
 	if !ok {
-		diags.AddError("Unexpected API answer",
-			fmt.Sprintf("The API accepted the join of sub-organization %q but its answer does not list the "+
-				"token's user %s among the members. Run terraform apply again; if this persists, report it.",
-				subOrgID, caller.Email))
-		return false
+		if joined, err = r.data.client.GetSubOrg(ctx, orgID, subOrgID); err != nil {
+			addAPIError(diags, fmt.Sprintf("Cannot read sub-organization %q back after joining it", subOrgID), err)
+			return client.SubOrgMember{}, false
+		}
+		member, ok = joined.MemberByUserID(caller.ID)
 	}
-	m.setMember(orgID, subOrgID, member)
-	return true
+	if !ok {
+		diags.AddError("Unexpected API answer",
+			fmt.Sprintf("The API accepted the join of sub-organization %q, but neither its answer nor the "+
+				"sub-organization read back lists the token's user %s among the members, so nothing was "+
+				"recorded. Run terraform apply again; if this persists, report it.", subOrgID, caller.Email))
+		return client.SubOrgMember{}, false
+	}
+	r.data.reads.RecordSubOrg(*joined)
+	return member, true
 }

@@ -142,10 +142,9 @@ func TestAccSubOrgMembership_lifecycle(t *testing.T) {
 			{
 				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, first, client.OrgRoleManager)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionUpdate),
-					// The membership stays the same one; only its status may change with the role.
-					plancheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("member_id"), knownvalue.NotNull()),
-					plancheck.ExpectUnknownValue(subOrgMembershipAddr, tfjsonpath.New("status")),
+					// The membership stays the same one: only its role changes.
+					expectOnlyChanges(subOrgMembershipAddr, []string{"role"}, nil),
+					plancheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("email"), knownvalue.StringExact(me.Email)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleManager)),
@@ -189,7 +188,7 @@ func TestAccSubOrgMembership_lifecycle(t *testing.T) {
 				},
 				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, second, client.OrgRoleManager)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionUpdate),
+					expectOnlyChanges(subOrgMembershipAddr, []string{"role"}, nil),
 					plancheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleManager)),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{

@@ -1,0 +1,300 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
+)
+
+// fakeListings is an organization with subOrgs sub-organizations and links organization-wide invite
+// links, served to a readCache with requestLatency per request and counted by kind.
+type fakeListings struct {
+	subOrgs []client.SubOrg
+	links   []client.InviteLink
+
+	gets, pages atomic.Int64
+}
+
+const fakeOrgID = "org_parent"
+
+// requestLatency is what every fake request takes, on synctest's clock.
+const requestLatency = 50 * time.Millisecond
+
+func newFakeListings(subOrgs, links int) *fakeListings {
+	f := &fakeListings{}
+	for i := range subOrgs {
+		f.subOrgs = append(f.subOrgs, client.SubOrg{ID: fmt.Sprintf("org_%05d", i)})
+	}
+	for i := range links {
+		f.links = append(f.links, client.InviteLink{Object: "invite", ID: fmt.Sprintf("inv_%05d", i), Role: client.RoleRead})
+	}
+	return f
+}
+
+func (f *fakeListings) readCache() *readCache {
+	c := newReadCache(nil, true)
+	c.getSubOrg = func(_ context.Context, _, id string) (*client.SubOrg, error) {
+		f.gets.Add(1)
+		time.Sleep(requestLatency)
+		for _, so := range f.subOrgs {
+			if so.ID == id {
+				return &so, nil
+			}
+		}
+		return nil, &client.APIError{StatusCode: http.StatusNotFound, Message: "no such sub-organization"}
+	}
+	c.subOrgPage = func(_ context.Context, _ string, page int) ([]client.SubOrg, error) {
+		f.pages.Add(1)
+		time.Sleep(requestLatency)
+		from := min((page-1)*client.SubOrgPageSize, len(f.subOrgs))
+		return f.subOrgs[from:min(from+client.SubOrgPageSize, len(f.subOrgs))], nil
+	}
+	c.getInviteLink = func(_ context.Context, _, id string) (*client.InviteLink, error) {
+		f.gets.Add(1)
+		time.Sleep(requestLatency)
+		for _, l := range f.links {
+			if l.ID == id {
+				return &l, nil
+			}
+		}
+		return nil, &client.APIError{StatusCode: http.StatusNotFound, Message: "no such link"}
+	}
+	c.inviteLinkPage = func(_ context.Context, _, token string) (*client.ListPage[client.InviteLink], error) {
+		f.pages.Add(1)
+		time.Sleep(requestLatency)
+		from := 0
+		if token != "" {
+			from, _ = strconv.Atoi(token)
+		}
+		to := min(from+client.InviteLinkPageLimit, len(f.links))
+		page := &client.ListPage[client.InviteLink]{Items: f.links[from:to], Count: len(f.links)}
+		if to < len(f.links) {
+			page.Next = &client.PageNext{Page: strconv.Itoa(to)}
+		}
+		return page, nil
+	}
+	return c
+}
+
+func (f *fakeListings) requests() int64 { return f.gets.Load() + f.pages.Load() }
+
+// fakeRead is one resource's Read: a membership's sub-organization or an organization link.
+type fakeRead struct {
+	subOrgID, linkID string
+}
+
+// refresh reads every one of reads through c the way Terraform does, with `parallelism` workers,
+// and checks that each Read got its own object.
+func refresh(t *testing.T, c *readCache, reads []fakeRead, parallelism int) {
+	t.Helper()
+	ctx := t.Context()
+	work := make(chan fakeRead)
+	var wg sync.WaitGroup
+	for range parallelism {
+		wg.Go(func() {
+			for r := range work {
+				if r.subOrgID != "" {
+					so, err := c.SubOrg(ctx, fakeOrgID, r.subOrgID)
+					if err != nil || so.ID != r.subOrgID {
+						t.Errorf("read of sub-organization %s: got %v, %v", r.subOrgID, so, err)
+					}
+					continue
+				}
+				link, err := c.OrganizationInviteLink(ctx, fakeOrgID, r.linkID)
+				if err != nil || link.ID != r.linkID {
+					t.Errorf("read of link %s: got %v, %v", r.linkID, link, err)
+				}
+			}
+		})
+	}
+	for _, r := range reads {
+		work <- r
+	}
+	close(work)
+	wg.Wait()
+}
+
+// fakeConfig is a configuration of memberships and links picked at random from f, in a random order.
+func (f *fakeListings) fakeConfig(rng *rand.Rand, memberships, links int) []fakeRead {
+	var reads []fakeRead
+	for _, i := range rng.Perm(len(f.subOrgs))[:memberships] {
+		reads = append(reads, fakeRead{subOrgID: f.subOrgs[i].ID})
+	}
+	for _, i := range rng.Perm(len(f.links))[:links] {
+		reads = append(reads, fakeRead{linkID: f.links[i].ID})
+	}
+	rng.Shuffle(len(reads), func(i, j int) { reads[i], reads[j] = reads[j], reads[i] })
+	return reads
+}
+
+// The rule never spends more than one request per Read, but for at most one first page per
+// organization listing that the Reads waiting for it could not use; and a configuration that is large
+// next to its organization costs a few pages.
+func TestReadCache_costIsBoundedByOneRequestPerRead(t *testing.T) {
+	for _, tc := range []struct {
+		subOrgs, links, memberships, linkReads int
+		parallelism                            int
+		maxRequests                            int64 // beyond the bound of one per Read
+	}{
+		// A small configuration in a large organization: one GET per resource, nothing listed.
+		{subOrgs: 10_000, links: 2_500, memberships: 1, linkReads: 1, parallelism: 10, maxRequests: 2},
+		{subOrgs: 10_000, links: 2_500, memberships: 0, linkReads: 1, parallelism: 10, maxRequests: 1},
+		// A large configuration in an organization of a few pages: the pages and little else.
+		{subOrgs: 153, links: 300, memberships: 150, linkReads: 300, parallelism: 10, maxRequests: 22},
+		{subOrgs: 503, links: 500, memberships: 500, linkReads: 500, parallelism: 10, maxRequests: 50},
+		{subOrgs: 503, links: 0, memberships: 500, linkReads: 0, parallelism: 10, maxRequests: 50},
+		// Between the two, and one Read at a time.
+		{subOrgs: 10_000, links: 2_500, memberships: 10, linkReads: 10, parallelism: 10},
+		{subOrgs: 10_000, links: 2_500, memberships: 300, linkReads: 300, parallelism: 10},
+		{subOrgs: 250, links: 1_200, memberships: 20, linkReads: 20, parallelism: 10},
+		{subOrgs: 503, links: 500, memberships: 50, linkReads: 50, parallelism: 1},
+	} {
+		name := fmt.Sprintf("%d of %d sub-orgs, %d of %d links, parallelism %d", tc.memberships, tc.subOrgs,
+			tc.linkReads, tc.links, tc.parallelism)
+		t.Run(name, func(t *testing.T) {
+			for seed := range uint64(5) {
+				synctest.Test(t, func(t *testing.T) {
+					f := newFakeListings(tc.subOrgs, tc.links)
+					reads := f.fakeConfig(rand.New(rand.NewPCG(seed, 1)), tc.memberships, tc.linkReads)
+					refresh(t, f.readCache(), reads, tc.parallelism)
+					listings := int64(min(tc.memberships, 1) + min(tc.linkReads, 1))
+					if got, bound := f.requests(), int64(len(reads))+listings; got > bound {
+						t.Errorf("seed %d: %d requests (%d GETs, %d pages) for %d Reads; the bound is %d",
+							seed, got, f.gets.Load(), f.pages.Load(), len(reads), bound)
+					}
+					t.Logf("seed %d: %d requests (%d GETs, %d pages) for %d Reads", seed, f.requests(), f.gets.Load(), f.pages.Load(), len(reads))
+					if tc.maxRequests > 0 && f.requests() > tc.maxRequests {
+						t.Errorf("seed %d: %d requests (%d GETs, %d pages), want at most %d",
+							seed, f.requests(), f.gets.Load(), f.pages.Load(), tc.maxRequests)
+					}
+				})
+			}
+		})
+	}
+}
+
+// A lone Read of an organization waits a short window for company, then makes its own GET; later
+// lone Reads of that organization no longer wait.
+func TestReadCache_loneReadGetsWithoutListing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(10_000, 0)
+		c := f.readCache()
+		start := time.Now()
+		refresh(t, c, []fakeRead{{subOrgID: "org_05000"}}, 1)
+		if took := time.Since(start); took != c.window+requestLatency {
+			t.Errorf("the first lone Read took %s, want the window %s and one request %s", took, c.window, requestLatency)
+		}
+		start = time.Now()
+		refresh(t, c, []fakeRead{{subOrgID: "org_06000"}}, 1)
+		if took := time.Since(start); took != requestLatency {
+			t.Errorf("a later lone Read took %s, want one request %s", took, requestLatency)
+		}
+		if f.gets.Load() != 2 || f.pages.Load() != 0 {
+			t.Errorf("%d GETs and %d pages, want 2 GETs and no page", f.gets.Load(), f.pages.Load())
+		}
+	})
+}
+
+// Reads that arrive together share one page fetch; an organization of one page is then complete, and
+// every later Read of it costs nothing, including one of an object the listing lacks, which is
+// fetched on its own (an object created since, or gone).
+func TestReadCache_readsTogetherShareTheFirstPage(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(80, 0)
+		c := f.readCache()
+		var reads []fakeRead
+		for i := range 10 {
+			reads = append(reads, fakeRead{subOrgID: fmt.Sprintf("org_%05d", i)})
+		}
+		refresh(t, c, reads, 10)
+		if f.pages.Load() != 1 || f.gets.Load() != 0 {
+			t.Fatalf("%d pages and %d GETs, want 1 page", f.pages.Load(), f.gets.Load())
+		}
+		refresh(t, c, []fakeRead{{subOrgID: "org_00042"}}, 1)
+		if _, err := c.SubOrg(t.Context(), fakeOrgID, "org_99999"); !client.IsNotFound(err) {
+			t.Errorf("a sub-organization the complete listing lacks: got %v, want the GET's 404", err)
+		}
+		if f.pages.Load() != 1 || f.gets.Load() != 1 {
+			t.Errorf("%d pages and %d GETs, want 1 page and the one GET of the missing sub-organization", f.pages.Load(), f.gets.Load())
+		}
+	})
+}
+
+// Once the link listing's first page says how many remain, the rest is fetched only when the Reads
+// waiting for it pay for all of it.
+func TestReadCache_knownRemainderIsFetchedWhenPaidFor(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(0, 2_500) // three pages of 1,000
+		c := f.readCache()
+		// Two Reads of links on the last page: the first page answers neither, and two Reads do not
+		// pay for the two pages left.
+		refresh(t, c, []fakeRead{{linkID: "inv_02400"}, {linkID: "inv_02401"}}, 2)
+		if f.pages.Load() != 1 || f.gets.Load() != 2 {
+			t.Fatalf("%d pages and %d GETs, want the first page and 2 GETs", f.pages.Load(), f.gets.Load())
+		}
+		// Reads the first page answers pay for the two pages left.
+		var reads []fakeRead
+		for i := range 5 {
+			reads = append(reads, fakeRead{linkID: fmt.Sprintf("inv_%05d", i)})
+		}
+		reads = append(reads, fakeRead{linkID: "inv_02000"})
+		refresh(t, c, reads, 1)
+		if f.pages.Load() != 3 || f.gets.Load() != 2 {
+			t.Errorf("%d pages and %d GETs, want the 3 pages and the first 2 GETs", f.pages.Load(), f.gets.Load())
+		}
+	})
+}
+
+// A join recorded by this process is what a later read of that sub-organization returns, and a
+// leave makes the next read fetch it: within one apply, a membership's replacement leaves and joins
+// again after other creates may have fetched the listing.
+func TestReadCache_recordedWritesAreRead(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(10, 0)
+		c := f.readCache()
+		refresh(t, c, []fakeRead{{subOrgID: "org_00001"}, {subOrgID: "org_00002"}}, 2)
+		joined := client.SubOrg{ID: "org_00003", Members: []client.SubOrgMember{{UserID: "usr_me", Role: client.OrgRoleStaff}}}
+		c.RecordSubOrg(joined)
+		so, err := c.SubOrg(t.Context(), fakeOrgID, "org_00003")
+		if err != nil || len(so.Members) != 1 {
+			t.Errorf("read after a join: got %+v, %v; want the joined sub-organization", so, err)
+		}
+		if cached, ok := c.CachedSubOrg(fakeOrgID, "org_00003"); !ok || len(cached.Members) != 1 {
+			t.Errorf("cached after a join: got %+v, %t", cached, ok)
+		}
+		c.ForgetSubOrg("org_00003")
+		if _, ok := c.CachedSubOrg(fakeOrgID, "org_00003"); ok {
+			t.Error("a sub-organization left is still cached")
+		}
+		so, err = c.SubOrg(t.Context(), fakeOrgID, "org_00003")
+		if err != nil || len(so.Members) != 0 {
+			t.Errorf("read after a leave: got %+v, %v; want the sub-organization as the API has it", so, err)
+		}
+		if f.pages.Load() != 1 || f.gets.Load() != 1 {
+			t.Errorf("%d pages and %d GETs, want the one page and one GET after the leave", f.pages.Load(), f.gets.Load())
+		}
+	})
+}
+
+// With batching off every Read is one GET.
+func TestReadCache_disabled(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(100, 100)
+		c := f.readCache()
+		c.enabled = false
+		reads := f.fakeConfig(rand.New(rand.NewPCG(1, 1)), 50, 50)
+		refresh(t, c, reads, 10)
+		if f.gets.Load() != 100 || f.pages.Load() != 0 {
+			t.Errorf("%d GETs and %d pages, want 100 GETs", f.gets.Load(), f.pages.Load())
+		}
+	})
+}
