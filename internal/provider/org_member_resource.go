@@ -295,13 +295,15 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 
 	member, err := r.data.client.GetMember(ctx, orgID, userID)
 	if err != nil {
-		// The member exists: record what is known, so that Terraform tracks it (as tainted)
-		// instead of losing it.
+		// The member exists as configured: record it, with what only the API can say left null for
+		// the next refresh, rather than lose track of it or record unknown values.
 		plan.ID, plan.UserID = types.StringValue(compositeID(orgID, userID)), types.StringValue(userID)
+		plan.DisplayName, plan.Status, plan.JoinedAt = types.StringNull(), types.StringNull(), types.StringNull()
+		plan.Disabled = types.BoolNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		resp.Diagnostics.AddError(fmt.Sprintf("Cannot read the new member %s back", email),
-			fmt.Sprintf("%s\n\nThe API added %s to organization %q as user %s. Terraform records the member "+
-				"as tainted, so the next apply replaces it; run terraform untaint <address> to keep it instead.",
+		resp.Diagnostics.AddWarning(fmt.Sprintf("Cannot read the new member %s back", email),
+			fmt.Sprintf("%s\n\nThe API added %s to organization %q as user %s, and Terraform records it. Its "+
+				"display_name, status, joined_at and disabled are left null until the next refresh reads them.",
 				err, email, orgID, userID))
 		return
 	}

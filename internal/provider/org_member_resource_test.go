@@ -9,12 +9,10 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -448,20 +446,14 @@ func TestOrgMemberResource_ssoRollbackFails(t *testing.T) {
 		w.WriteHeader(http.StatusForbidden)
 		_, _ = io.WriteString(w, `{"error": {"code": 403, "message": "removals are frozen"}}`)
 	})
-	srv := httptest.NewServer(api)
-	t.Cleanup(srv.Close)
-	apiClient, err := client.New(client.Config{BaseURL: srv.URL, Token: "test-token", UserAgent: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx := testContext(t)
-	r := &orgMemberResource{data: newProviderData(apiClient, true)}
+	r := &orgMemberResource{data: newProviderData(standInClient(t, api), true)}
 	planned := newOrgMemberResourceModel(t, r, orgID)
 	planned.ID, planned.UserID, planned.DisplayName = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
 	planned.Status, planned.JoinedAt, planned.Disabled = types.StringUnknown(), types.StringUnknown(), types.BoolUnknown()
 	planned.Email, planned.Role, planned.SSO = types.StringValue(email), types.StringValue("read"), types.BoolValue(true)
 	plan := orgMemberPlan(t, r, planned)
-	resp := fwresource.CreateResponse{State: tfsdk.State{Schema: plan.Schema, Raw: tftypes.NewValue(plan.Raw.Type(), nil)}}
+	resp := fwresource.CreateResponse{State: emptyState(plan)}
 	r.Create(ctx, fwresource.CreateRequest{Plan: plan}, &resp)
 	wantOneError(t, resp.Diagnostics, "Cannot add sasha@globex.example with SSO",
 		`The API could not add sasha@globex.example to organization "org_x" with single sign-on: the address is an SSO `+
@@ -477,32 +469,71 @@ User usr_sasha is now a member of organization "org_x" WITHOUT SSO, and Terrafor
 	}
 }
 
+// If the new member cannot be read back, the member the API added is still recorded, with no
+// unknown value (Terraform rejects a state that has one) and a warning: the next refresh fills in
+// what only the API can say.
+func TestOrgMemberResource_createRecordsMemberItCannotReadBack(t *testing.T) {
+	const orgID, email, userID = "org_x", "new.hire@example.com", "usr_new"
+	api := http.NewServeMux()
+	api.HandleFunc("GET /orgs/org_x/members", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"items": [], "count": 0}`)
+	})
+	api.HandleFunc("POST /orgs/org_x/invites", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"users": ["`+userID+`"], "invited": 1}`)
+	})
+	api.HandleFunc("GET /orgs/org_x/members/"+userID, func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusForbidden)
+		_, _ = io.WriteString(w, `{"error": {"code": 403, "message": "reads are frozen"}}`)
+	})
+	r := &orgMemberResource{data: newProviderData(standInClient(t, api), true)}
+	planned := newOrgMemberResourceModel(t, r, orgID)
+	planned.ID, planned.UserID, planned.DisplayName = types.StringUnknown(), types.StringUnknown(), types.StringUnknown()
+	planned.Status, planned.JoinedAt, planned.Disabled = types.StringUnknown(), types.StringUnknown(), types.BoolUnknown()
+	planned.Email, planned.Role, planned.SSO = types.StringValue(email), types.StringValue("read"), types.BoolValue(false)
+	plan := orgMemberPlan(t, r, planned)
+	resp := fwresource.CreateResponse{State: emptyState(plan)}
+	r.Create(testContext(t), fwresource.CreateRequest{Plan: plan}, &resp)
+
+	if resp.Diagnostics.ErrorsCount() != 0 || resp.Diagnostics.WarningsCount() != 1 ||
+		resp.Diagnostics[0].Summary() != "Cannot read the new member "+email+" back" {
+		t.Fatalf("got diagnostics %v, want one warning", resp.Diagnostics)
+	}
+	if !resp.State.Raw.IsFullyKnown() {
+		t.Fatalf("the state holds unknown values: %v", resp.State.Raw)
+	}
+	var got orgMemberResourceModel
+	if diags := resp.State.Get(testContext(t), &got); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got.ID.ValueString() != orgID+"/"+userID || got.UserID.ValueString() != userID || got.Email.ValueString() != email ||
+		got.Role.ValueString() != "read" || !got.Status.IsNull() || !got.DisplayName.IsNull() {
+		t.Errorf("recorded %+v", got)
+	}
+}
+
+// standInClient is an API client of a stand-in API, for the answers the emulator never gives.
+func standInClient(t *testing.T, api http.Handler) *client.Client {
+	t.Helper()
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+	apiClient, err := client.New(client.Config{BaseURL: srv.URL, Token: "test-token", UserAgent: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return apiClient
+}
+
 // newOrgMemberResourceModel is a model of the resource in orgID with a null timeouts block, for
 // tests that call the resource's methods directly.
 func newOrgMemberResourceModel(t *testing.T, r *orgMemberResource, orgID string) orgMemberResourceModel {
 	t.Helper()
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(context.Background(), fwresource.SchemaRequest{}, &schemaResp)
-	timeoutsType, ok := schemaResp.Schema.Blocks["timeouts"].Type().(timeouts.Type)
-	if !ok {
-		t.Fatalf("the timeouts block has type %T", schemaResp.Schema.Blocks["timeouts"].Type())
-	}
-	return orgMemberResourceModel{
-		OrgID:    types.StringValue(orgID),
-		Timeouts: timeouts.Value{Object: types.ObjectNull(timeoutsType.AttrTypes)},
-	}
+	return orgMemberResourceModel{OrgID: types.StringValue(orgID), Timeouts: nullTimeouts(t, r)}
 }
 
 // orgMemberPlan is m as a plan of the resource.
 func orgMemberPlan(t *testing.T, r *orgMemberResource, m orgMemberResourceModel) tfsdk.Plan {
 	t.Helper()
-	var schemaResp fwresource.SchemaResponse
-	r.Schema(context.Background(), fwresource.SchemaRequest{}, &schemaResp)
-	plan := tfsdk.Plan{Schema: schemaResp.Schema}
-	if diags := plan.Set(context.Background(), m); diags.HasError() {
-		t.Fatal(diags)
-	}
-	return plan
+	return resourcePlan(t, r, m)
 }
 
 // wantOneError checks that diags hold exactly one diagnostic, an error with the given summary and detail.

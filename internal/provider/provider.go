@@ -106,14 +106,17 @@ func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	unknown := map[string]bool{
-		"api_token":   cfg.APIToken.IsUnknown(),
-		"base_url":    cfg.BaseURL.IsUnknown(),
-		"max_retries": cfg.MaxRetries.IsUnknown(),
-		"batch_reads": cfg.BatchReads.IsUnknown(),
-	}
-	for name, isUnknown := range unknown {
-		if isUnknown {
+	// In schema order, so that the diagnostics come out the same every time.
+	for _, attr := range []struct {
+		name      string
+		isUnknown bool
+	}{
+		{"api_token", cfg.APIToken.IsUnknown()},
+		{"base_url", cfg.BaseURL.IsUnknown()},
+		{"max_retries", cfg.MaxRetries.IsUnknown()},
+		{"batch_reads", cfg.BatchReads.IsUnknown()},
+	} {
+		if name := attr.name; attr.isUnknown {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration value",
 				fmt.Sprintf("The provider cannot be configured while %q is unknown: set it to a value "+
 					"known at plan time (api_token and base_url may also come from the environment "+

@@ -1,7 +1,14 @@
 package provider
 
 import (
+	"context"
+	"slices"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -108,5 +115,34 @@ func TestAccProvider_configErrors(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+// Configure reports every attribute that is unknown, one diagnostic each, always in the schema's
+// order.
+func TestProviderConfigure_unknownValuesInStableOrder(t *testing.T) {
+	ctx := context.Background()
+	p := New("test")()
+	var schemaResp provider.SchemaResponse
+	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
+	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)
+	unknown := map[string]tftypes.Value{}
+	for name, typ := range objectType.AttributeTypes {
+		unknown[name] = tftypes.NewValue(typ, tftypes.UnknownValue)
+	}
+	config := tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objectType, unknown)}
+	want := []string{"api_token", "base_url", "max_retries", "batch_reads"}
+	for range 20 { // map order would differ between runs
+		var resp provider.ConfigureResponse
+		p.Configure(ctx, provider.ConfigureRequest{Config: config}, &resp)
+		var got []string
+		for _, d := range resp.Diagnostics {
+			if withPath, ok := d.(diag.DiagnosticWithPath); ok && d.Summary() == "Unknown provider configuration value" {
+				got = append(got, withPath.Path().String())
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("diagnostics for %v, want %v", got, want)
+		}
 	}
 }

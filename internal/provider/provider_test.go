@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"reflect"
@@ -12,8 +13,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -50,9 +57,20 @@ type testEnv struct {
 // newTestEnv starts an emulator with opts (or connects to the live account) for one test.
 func newTestEnv(t *testing.T, opts emulator.Options) *testEnv {
 	t.Helper()
+	return newTestEnvThrough(t, opts, nil)
+}
+
+// newTestEnvThrough is newTestEnv with the emulator served through interpose (when not nil), a
+// handler that can alter what the API answers; such a test needs the emulator.
+func newTestEnvThrough(t *testing.T, opts emulator.Options, interpose func(http.Handler) http.Handler) *testEnv {
+	t.Helper()
 	testAccPreCheck(t)
 	env := &testEnv{}
-	if liveURL, liveToken := os.Getenv(EnvBaseURL), os.Getenv(EnvAPIToken); os.Getenv(envAccLive) == "1" && liveURL != "" && liveToken != "" {
+	live := os.Getenv(envAccLive) == "1"
+	if live && interpose != nil {
+		t.Skip("alters the API's answers, which only the emulator allows; not run against a live account")
+	}
+	if liveURL, liveToken := os.Getenv(EnvBaseURL), os.Getenv(EnvAPIToken); live && liveURL != "" && liveToken != "" {
 		env.URL, env.AdminToken = liveURL, liveToken
 		env.MemberToken = os.Getenv("INVENT_ACC_MEMBER_TOKEN")
 		env.OrgID = "c"
@@ -61,7 +79,11 @@ func newTestEnv(t *testing.T, opts emulator.Options) *testEnv {
 		if err != nil {
 			t.Fatalf("starting the emulator: %v", err)
 		}
-		srv := httptest.NewServer(emu)
+		var handler http.Handler = emu
+		if interpose != nil {
+			handler = interpose(emu)
+		}
+		srv := httptest.NewServer(handler)
 		t.Cleanup(srv.Close)
 		env.URL, env.Emulator = srv.URL, emu
 		env.AdminToken, env.MemberToken = emulator.DefaultAdminToken, emulator.DefaultMemberToken
@@ -236,4 +258,41 @@ func (c onlyChangesCheck) CheckPlan(_ context.Context, req plancheck.CheckPlanRe
 		return
 	}
 	resp.Error = fmt.Errorf("%s is not in the plan", c.addr)
+}
+
+// resourceSchema is r's schema, for tests that call a resource's methods directly.
+func resourceSchema(t *testing.T, r fwresource.Resource) schema.Schema {
+	t.Helper()
+	var resp fwresource.SchemaResponse
+	r.Schema(context.Background(), fwresource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	return resp.Schema
+}
+
+// nullTimeouts is a null timeouts block of r's schema.
+func nullTimeouts(t *testing.T, r fwresource.Resource) timeouts.Value {
+	t.Helper()
+	block := resourceSchema(t, r).Blocks["timeouts"]
+	timeoutsType, ok := block.Type().(timeouts.Type)
+	if !ok {
+		t.Fatalf("the timeouts block has type %T", block.Type())
+	}
+	return timeouts.Value{Object: types.ObjectNull(timeoutsType.AttrTypes)}
+}
+
+// resourcePlan is the model m as a plan of r.
+func resourcePlan(t *testing.T, r fwresource.Resource, m any) tfsdk.Plan {
+	t.Helper()
+	plan := tfsdk.Plan{Schema: resourceSchema(t, r)}
+	if diags := plan.Set(context.Background(), m); diags.HasError() {
+		t.Fatal(diags)
+	}
+	return plan
+}
+
+// emptyState is the state of a resource that does not exist yet, as Create receives it.
+func emptyState(plan tfsdk.Plan) tfsdk.State {
+	return tfsdk.State{Schema: plan.Schema, Raw: tftypes.NewValue(plan.Raw.Type(), nil)}
 }

@@ -2,10 +2,14 @@ package provider
 
 import (
 	"fmt"
+	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
+	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -360,5 +364,48 @@ func TestAccSubOrgMembership_importErrors(t *testing.T) {
 				}},
 			})
 		})
+	}
+}
+
+// A join whose answer does not list the token's user is read back, and the membership recorded:
+// recording nothing would make the next apply refuse it as an existing membership. A stand-in API
+// answers so; the emulator never does.
+func TestSubOrgMembershipResource_joinAnswerWithoutCallerIsReadBack(t *testing.T) {
+	const subOrg = `{"id": "org_sub", "name": "Sub", "plan": "free", "created_at": "2024-01-01T00:00:00Z", "members": [%s]}`
+	const me = `{"id": "mem_1", "user_id": "usr_me", "email": "me@example.com", "role": "DEVELOPER", "status": "ACTIVE", "created_at": "2024-02-01T00:00:00Z"}`
+	joined := false
+	api := http.NewServeMux()
+	api.HandleFunc("GET /users/me", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = io.WriteString(w, `{"id": "usr_me", "name": "Me", "email": "me@example.com", "org_id": "org_x"}`)
+	})
+	api.HandleFunc("GET /orgs/org_x/orgs/org_sub", func(w http.ResponseWriter, _ *http.Request) {
+		members := ""
+		if joined {
+			members = me
+		}
+		_, _ = fmt.Fprintf(w, subOrg, members)
+	})
+	api.HandleFunc("POST /orgs/org_x/orgs/org_sub/join", func(w http.ResponseWriter, _ *http.Request) {
+		joined = true
+		_, _ = fmt.Fprintf(w, subOrg, "")
+	})
+	r := &subOrgMembershipResource{data: newProviderData(standInClient(t, api), false)}
+	plan := resourcePlan(t, r, subOrgMembershipModel{
+		ID: types.StringUnknown(), OrgID: types.StringValue("org_x"), SubOrgID: types.StringValue("org_sub"),
+		Role: types.StringValue("DEVELOPER"), MemberID: types.StringUnknown(), UserID: types.StringUnknown(),
+		Email: types.StringUnknown(), Status: types.StringUnknown(), CreatedAt: types.StringUnknown(),
+		Timeouts: nullTimeouts(t, r),
+	})
+	resp := fwresource.CreateResponse{State: emptyState(plan)}
+	r.Create(testContext(t), fwresource.CreateRequest{Plan: plan}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	var got subOrgMembershipModel
+	if diags := resp.State.Get(testContext(t), &got); diags.HasError() {
+		t.Fatal(diags)
+	}
+	if got.MemberID.ValueString() != "mem_1" || got.Email.ValueString() != "me@example.com" || got.Status.ValueString() != "ACTIVE" {
+		t.Errorf("recorded %+v, want the membership read back", got)
 	}
 }
