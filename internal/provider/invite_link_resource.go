@@ -20,7 +20,11 @@ var (
 	_ resource.ResourceWithConfigure        = &inviteLinkResource{}
 	_ resource.ResourceWithConfigValidators = &inviteLinkResource{}
 	_ resource.ResourceWithImportState      = &inviteLinkResource{}
+	_ resource.ResourceWithIdentity         = &inviteLinkResource{}
 )
+
+// inviteLinkIdentity identifies a link by its organization and invite ID.
+var inviteLinkIdentity = orgObjectIdentity{objectAttr: "invite_id", objectDescription: "The invite ID the API gave the link."}
 
 // Descriptions shared by the resource and the invent_invite_links data source.
 const (
@@ -143,6 +147,10 @@ func (r *inviteLinkResource) Schema(ctx context.Context, _ resource.SchemaReques
 	}
 }
 
+func (r *inviteLinkResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = inviteLinkIdentity.schema()
+}
+
 func (r *inviteLinkResource) ConfigValidators(_ context.Context) []resource.ConfigValidator {
 	return []resource.ConfigValidator{
 		resourcevalidator.Conflicting(path.MatchRoot("space_id"), path.MatchRoot("collection_id")),
@@ -174,6 +182,7 @@ func (r *inviteLinkResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 	plan.setFromAPI(link)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	inviteLinkIdentity.record(ctx, r.data, resp.Identity, orgID, link.ID, &resp.Diagnostics)
 }
 
 func (r *inviteLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -194,16 +203,16 @@ func (r *inviteLinkResource) Read(ctx context.Context, req resource.ReadRequest,
 		// kind is not known yet, is read on its own.
 		read = r.data.reads.OrganizationInviteLink
 	}
-	link, err := read(ctx, state.OrgID.ValueString(), state.ID.ValueString())
-	if client.IsNotFound(err) {
-		tflog.Debug(ctx, "Invite link no longer exists; removing it from state", map[string]any{
-			"org_id": state.OrgID.ValueString(), "invite_id": state.ID.ValueString(),
-		})
-		resp.State.RemoveResource(ctx)
+	orgID, inviteID := state.OrgID.ValueString(), state.ID.ValueString()
+	link, err := read(ctx, orgID, inviteID)
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, "Cannot read the invite link", err)
 		return
 	}
+	inviteLinkIdentity.recordIfMissing(ctx, r.data, resp.Identity, orgID, inviteID, &resp.Diagnostics)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot read the invite link", err)
+		tflog.Debug(ctx, "Invite link no longer exists; removing it from state", map[string]any{"org_id": orgID, "invite_id": inviteID})
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	state.setFromAPI(link)
@@ -226,6 +235,7 @@ func (r *inviteLinkResource) Update(ctx context.Context, req resource.UpdateRequ
 		return
 	}
 
+	inviteLinkIdentity.recordIfMissing(ctx, r.data, resp.Identity, state.OrgID.ValueString(), state.ID.ValueString(), &resp.Diagnostics)
 	if !plan.Role.Equal(state.Role) {
 		role := client.ContentRole(plan.Role.ValueString())
 		link, err := r.data.client.UpdateInviteLink(ctx, state.OrgID.ValueString(), state.ID.ValueString(),
@@ -262,13 +272,14 @@ func (r *inviteLinkResource) Delete(ctx context.Context, req resource.DeleteRequ
 	}
 }
 
-// ImportState takes "<org_id>/<invite_id>"; Read then fills in the role and the link's target.
+// ImportState takes "<org_id>/<invite_id>" or an identity; Read then fills in the role and the
+// link's target.
 func (r *inviteLinkResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseImportID(req.ID, "org_id", "invite_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+	orgID, inviteID, ok := inviteLinkIdentity.importParts(ctx, req.ID, req.Identity, "invite_id", &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), parts[0])...)
-	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), parts[1])...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), orgID)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), inviteID)...)
+	inviteLinkIdentity.record(ctx, r.data, resp.Identity, orgID, inviteID, &resp.Diagnostics)
 }

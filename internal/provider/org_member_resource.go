@@ -27,7 +27,11 @@ var (
 	_ resource.ResourceWithConfigure   = &orgMemberResource{}
 	_ resource.ResourceWithModifyPlan  = &orgMemberResource{}
 	_ resource.ResourceWithImportState = &orgMemberResource{}
+	_ resource.ResourceWithIdentity    = &orgMemberResource{}
 )
+
+// orgMemberIdentity identifies a member by its organization and user ID.
+var orgMemberIdentity = orgObjectIdentity{objectAttr: "user_id", objectDescription: orgMemberUserIDDescription}
 
 // Descriptions shared by the resource and the invent_org_members data source.
 var (
@@ -187,6 +191,10 @@ func (r *orgMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest
 	}
 }
 
+func (r *orgMemberResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = orgMemberIdentity.schema()
+}
+
 func (r *orgMemberResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -301,6 +309,7 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 		plan.DisplayName, plan.Status, plan.JoinedAt = types.StringNull(), types.StringNull(), types.StringNull()
 		plan.Disabled = types.BoolNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+		orgMemberIdentity.record(ctx, r.data, resp.Identity, orgID, userID, &resp.Diagnostics)
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Cannot read the new member %s back", email),
 			fmt.Sprintf("%s\n\nThe API added %s to organization %q as user %s, and Terraform records it. Its "+
 				"display_name, status, joined_at and disabled are left null until the next refresh reads them.",
@@ -309,6 +318,7 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	plan.setFromAPI(member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	orgMemberIdentity.record(ctx, r.data, resp.Identity, orgID, userID, &resp.Diagnostics)
 }
 
 // rollBackSSOFailure removes the member the API added without SSO although SSO was asked for, and
@@ -361,15 +371,14 @@ func (r *orgMemberResource) Read(ctx context.Context, req resource.ReadRequest, 
 
 	orgID, userID := state.OrgID.ValueString(), state.UserID.ValueString()
 	member, err := r.data.client.GetMember(ctx, orgID, userID)
-	if client.IsNotFound(err) {
-		tflog.Debug(ctx, "No longer a member of the organization; removing it from state", map[string]any{
-			"org_id": orgID, "user_id": userID,
-		})
-		resp.State.RemoveResource(ctx)
+	if err != nil && !client.IsNotFound(err) {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read member %s", userID), err)
 		return
 	}
+	orgMemberIdentity.recordIfMissing(ctx, r.data, resp.Identity, orgID, userID, &resp.Diagnostics)
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read member %s", userID), err)
+		tflog.Debug(ctx, "No longer a member of the organization; removing it from state", map[string]any{"org_id": orgID, "user_id": userID})
+		resp.State.RemoveResource(ctx)
 		return
 	}
 	state.setFromAPI(member)
@@ -386,6 +395,7 @@ func (r *orgMemberResource) Update(ctx context.Context, req resource.UpdateReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	orgMemberIdentity.recordIfMissing(ctx, r.data, resp.Identity, state.OrgID.ValueString(), state.UserID.ValueString(), &resp.Diagnostics)
 	if plan.Role.Equal(state.Role) {
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 		return
@@ -444,17 +454,16 @@ func (r *orgMemberResource) Delete(ctx context.Context, req resource.DeleteReque
 	}
 }
 
-// ImportState takes "<org_id>/<user_id>" or "<org_id>/<email>" and checks the membership itself, so
-// that a non-member is a clear error rather than Terraform's "Cannot import non-existent remote
-// object". Read then fills in the rest.
+// ImportState takes "<org_id>/<user_id>", "<org_id>/<email>" or an identity, and checks the
+// membership itself, so that a non-member is a clear error rather than Terraform's "Cannot import
+// non-existent remote object". Read then fills in the rest.
 func (r *orgMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseImportID(req.ID, "org_id", "user_id or email")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+	orgID, who, ok := orgMemberIdentity.importParts(ctx, req.ID, req.Identity, "user_id or email", &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	orgID, who := parts[0], parts[1]
 	var member *client.Member
+	var err error
 	email := who
 	if strings.Contains(who, "@") {
 		if !isBareEmailAddress(who) {
@@ -494,6 +503,7 @@ func (r *orgMemberResource) ImportState(ctx context.Context, req resource.Import
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), compositeID(orgID, member.ID))...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("user_id"), member.ID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("email"), email)...)
+	orgMemberIdentity.record(ctx, r.data, resp.Identity, orgID, member.ID, &resp.Diagnostics)
 }
 
 // isBareEmailAddress reports whether s is exactly one address, without a display name, comments or

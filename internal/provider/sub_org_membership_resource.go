@@ -22,7 +22,11 @@ var (
 	_ resource.Resource                = &subOrgMembershipResource{}
 	_ resource.ResourceWithConfigure   = &subOrgMembershipResource{}
 	_ resource.ResourceWithImportState = &subOrgMembershipResource{}
+	_ resource.ResourceWithIdentity    = &subOrgMembershipResource{}
 )
+
+// subOrgMembershipIdentity identifies a membership by its organization and sub-organization.
+var subOrgMembershipIdentity = orgObjectIdentity{objectAttr: "sub_org_id", objectDescription: "The sub-organization."}
 
 // lastAdminExplanation explains the API's 409 for the last ADMIN of a sub-organization; each caller
 // finishes the sentence with the alternatives that fit its operation.
@@ -125,6 +129,10 @@ func (r *subOrgMembershipResource) Schema(ctx context.Context, _ resource.Schema
 	}
 }
 
+func (r *subOrgMembershipResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = subOrgMembershipIdentity.schema()
+}
+
 func (r *subOrgMembershipResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
@@ -160,6 +168,7 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 	}
 	plan.setMember(orgID, subOrgID, member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+	subOrgMembershipIdentity.record(ctx, r.data, resp.Identity, orgID, subOrgID, &resp.Diagnostics)
 }
 
 func (r *subOrgMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -173,17 +182,15 @@ func (r *subOrgMembershipResource) Read(ctx context.Context, req resource.ReadRe
 
 	orgID, subOrgID := state.OrgID.ValueString(), state.SubOrgID.ValueString()
 	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
-	if found.caller != nil && client.IsNotFound(err) {
-		tflog.Debug(ctx, "Sub-organization not found; removing the membership from state", map[string]any{"org_id": orgID, "sub_org_id": subOrgID})
-		resp.State.RemoveResource(ctx)
-		return
-	}
-	if err != nil {
+	gone := !found.isMember && (err == nil || (found.caller != nil && client.IsNotFound(err)))
+	if err != nil && !gone {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
 		return
 	}
-	if !found.isMember {
-		tflog.Debug(ctx, "The token's user is no longer a member of the sub-organization; removing the membership from state", map[string]any{"org_id": orgID, "sub_org_id": subOrgID})
+	subOrgMembershipIdentity.recordIfMissing(ctx, r.data, resp.Identity, orgID, subOrgID, &resp.Diagnostics)
+	if gone {
+		tflog.Debug(ctx, "The sub-organization is gone, or the token's user is no longer a member of it; removing the membership from state",
+			map[string]any{"org_id": orgID, "sub_org_id": subOrgID})
 		resp.State.RemoveResource(ctx)
 		return
 	}
@@ -200,6 +207,7 @@ func (r *subOrgMembershipResource) Update(ctx context.Context, req resource.Upda
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	subOrgMembershipIdentity.recordIfMissing(ctx, r.data, resp.Identity, plan.OrgID.ValueString(), plan.SubOrgID.ValueString(), &resp.Diagnostics)
 	if plan.Role.Equal(state.Role) {
 		// Only the timeouts changed: nothing to tell the API.
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -245,16 +253,14 @@ func (r *subOrgMembershipResource) Delete(ctx context.Context, req resource.Dele
 	r.data.reads.ForgetSubOrg(subOrgID)
 }
 
-// ImportState imports the token's user's membership. It checks the membership itself, because a
-// Read that drops a non-member would surface only as Terraform's "Cannot import non-existent remote
-// object".
+// ImportState imports the token's user's membership, by "<org_id>/<sub_org_id>" or by identity. It
+// checks the membership itself, because a Read that drops a non-member would surface only as
+// Terraform's "Cannot import non-existent remote object".
 func (r *subOrgMembershipResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	parts, err := parseImportID(req.ID, "org_id", "sub_org_id")
-	if err != nil {
-		resp.Diagnostics.AddError("Invalid import ID", err.Error())
+	orgID, subOrgID, ok := subOrgMembershipIdentity.importParts(ctx, req.ID, req.Identity, "sub_org_id", &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	orgID, subOrgID := parts[0], parts[1]
 	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
@@ -269,6 +275,7 @@ func (r *subOrgMembershipResource) ImportState(ctx context.Context, req resource
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("org_id"), orgID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("sub_org_id"), subOrgID)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), compositeID(orgID, subOrgID))...)
+	subOrgMembershipIdentity.record(ctx, r.data, resp.Identity, orgID, subOrgID, &resp.Diagnostics)
 }
 
 // callerMembership is the token's user and its entry among a sub-organization's members, if any.
