@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -17,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -201,9 +203,18 @@ func (r *orgMemberResource) Configure(_ context.Context, req resource.ConfigureR
 
 // ModifyPlan refuses, before anything is applied, a plan that would remove the API token's own
 // user from the organization or take its admin role: the token could not undo either.
+//
+// With plan_checks on, it also refuses at plan time to invite an address that is a member already
+// (the apply would refuse it too), with one request per planned create.
 func (r *orgMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if r.data == nil || req.State.Raw.IsNull() {
-		return // the provider is not configured yet, or the member is being created
+	if r.data == nil {
+		return // the provider is not configured yet
+	}
+	if req.State.Raw.IsNull() {
+		if r.data.planChecks && !req.Plan.Raw.IsNull() {
+			r.checkInvite(ctx, req.Plan, &resp.Diagnostics)
+		}
+		return
 	}
 	var state orgMemberResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -272,10 +283,7 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 		return
 	}
 	if existing != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("email"), "Already a member of the organization",
-			fmt.Sprintf("%s is already a member of organization %q with the role %s. Inviting the address "+
-				"again would silently take over that membership and could change its role. ",
-				email, orgID, existing.Role)+adoptByImport("invent_org_member", compositeID(orgID, email)))
+		addAlreadyOrgMemberError(&resp.Diagnostics, orgID, email, existing)
 		return
 	}
 
@@ -319,6 +327,31 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 	plan.setFromAPI(member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	orgMemberIdentity.record(ctx, r.data, resp.Identity, orgID, userID, &resp.Diagnostics)
+}
+
+// checkInvite refuses a planned invitation of an address that is a member already.
+func (r *orgMemberResource) checkInvite(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnostics) {
+	var planned orgMemberResourceModel
+	if diags.Append(plan.Get(ctx, &planned)...); diags.HasError() || planned.OrgID.IsUnknown() || planned.Email.IsUnknown() {
+		return
+	}
+	orgID, email := planned.OrgID.ValueString(), planned.Email.ValueString()
+	existing, err := findMemberByEmail(ctx, r.data.client, orgID, email)
+	switch {
+	case err != nil:
+		addAPIError(diags, "Cannot list the organization's members", err)
+	case existing != nil:
+		addAlreadyOrgMemberError(diags, orgID, email, existing)
+	}
+}
+
+// addAlreadyOrgMemberError refuses to invite an address that is a member already, which would take
+// over its membership, and shows how to import it instead.
+func addAlreadyOrgMemberError(diags *diag.Diagnostics, orgID, email string, existing *client.Member) {
+	diags.AddAttributeError(path.Root("email"), "Already a member of the organization",
+		fmt.Sprintf("%s is already a member of organization %q with the role %s. Inviting the address "+
+			"again would silently take over that membership and could change its role. ",
+			email, orgID, existing.Role)+adoptByImport("invent_org_member", compositeID(orgID, email)))
 }
 
 // rollBackSSOFailure removes the member the API added without SSO although SSO was asked for, and

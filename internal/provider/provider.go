@@ -46,6 +46,7 @@ type providerModel struct {
 	BaseURL    types.String `tfsdk:"base_url"`
 	MaxRetries types.Int64  `tfsdk:"max_retries"`
 	BatchReads types.Bool   `tfsdk:"batch_reads"`
+	PlanChecks types.Bool   `tfsdk:"plan_checks"`
 }
 
 // Metadata names the provider.
@@ -95,6 +96,17 @@ func (p *InventProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"set `false` for one `GET` per resource.",
 				Optional: true,
 			},
+			"plan_checks": schema.BoolAttribute{
+				MarkdownDescription: "Check at plan time what would otherwise fail at apply, so that a reviewer " +
+					"sees it in the plan: a membership's sub-organization that is not a child of `org_id`, a " +
+					"membership or member that exists already, a role change, replacement or destroy that would " +
+					"leave a sub-organization without an ADMIN. The checks send requests only for planned " +
+					"creates, updates, replacements and destroys, and use what the refresh already read. " +
+					"Default `true`; set `false` for plans that must send no request (such as " +
+					"`terraform plan -refresh=false`). The refusal to remove or demote the API token's own " +
+					"`invent_org_member` stays on regardless.",
+				Optional: true,
+			},
 		},
 	}
 }
@@ -115,6 +127,7 @@ func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		{"base_url", cfg.BaseURL.IsUnknown()},
 		{"max_retries", cfg.MaxRetries.IsUnknown()},
 		{"batch_reads", cfg.BatchReads.IsUnknown()},
+		{"plan_checks", cfg.PlanChecks.IsUnknown()},
 	} {
 		if name := attr.name; attr.isUnknown {
 			resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown provider configuration value",
@@ -161,6 +174,7 @@ func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		return
 	}
 	data := newProviderData(api, cfg.BatchReads.IsNull() || cfg.BatchReads.ValueBool())
+	data.planChecks = cfg.PlanChecks.IsNull() || cfg.PlanChecks.ValueBool()
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	tflog.Debug(ctx, "Configured the Invent API client", map[string]any{"base_url": baseURL, "max_retries": maxRetries})

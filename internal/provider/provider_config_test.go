@@ -131,7 +131,7 @@ func TestProviderConfigure_unknownValuesInStableOrder(t *testing.T) {
 		unknown[name] = tftypes.NewValue(typ, tftypes.UnknownValue)
 	}
 	config := tfsdk.Config{Schema: schemaResp.Schema, Raw: tftypes.NewValue(objectType, unknown)}
-	want := []string{"api_token", "base_url", "max_retries", "batch_reads"}
+	want := []string{"api_token", "base_url", "max_retries", "batch_reads", "plan_checks"}
 	for range 20 { // map order would differ between runs
 		var resp provider.ConfigureResponse
 		p.Configure(ctx, provider.ConfigureRequest{Config: config}, &resp)

@@ -16,6 +16,8 @@ import (
 type providerData struct {
 	client *client.Client
 	reads  *readCache
+	// planChecks turns on the plan-time checks of what would fail at apply (provider attribute plan_checks).
+	planChecks bool
 
 	callerMu     sync.Mutex
 	caller       *client.User
@@ -23,7 +25,7 @@ type providerData struct {
 }
 
 func newProviderData(api *client.Client, batchReads bool) *providerData {
-	return &providerData{client: api, reads: newReadCache(api, batchReads)}
+	return &providerData{client: api, reads: newReadCache(api, batchReads), planChecks: true}
 }
 
 // currentUser returns the token's user, asking the API once per provider process however many

@@ -67,15 +67,28 @@ func newReadCache(api *client.Client, enabled bool) *readCache {
 	}
 }
 
-// SubOrg reads one sub-organization of parentID.
+// SubOrg reads one sub-organization of parentID. What a GET of its own returns is kept too, for
+// the plan-time checks and later Reads of the same process.
 func (c *readCache) SubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
+	l := c.subOrgListing(parentID)
 	if c.enabled {
-		so, found, err := lookup(ctx, c, c.subOrgListing(parentID), subOrgID)
+		so, found, err := lookup(ctx, c, l, subOrgID)
 		if err != nil || found {
 			return &so, err
 		}
 	}
-	return c.getSubOrg(ctx, parentID, subOrgID)
+	return c.getAndKeepSubOrg(ctx, l, parentID, subOrgID)
+}
+
+// getAndKeepSubOrg GETs one sub-organization and keeps it with its parent's listing.
+func (c *readCache) getAndKeepSubOrg(ctx context.Context, l *listing[client.SubOrg], parentID, subOrgID string) (*client.SubOrg, error) {
+	so, err := c.getSubOrg(ctx, parentID, subOrgID)
+	if err == nil {
+		c.mu.Lock()
+		l.items[so.ID] = *so
+		c.mu.Unlock()
+	}
+	return so, err
 }
 
 // OrganizationInviteLink reads one organization-wide invite link of orgID. Space and collection links
@@ -88,6 +101,15 @@ func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID 
 		}
 	}
 	return c.getInviteLink(ctx, orgID, inviteID)
+}
+
+// SubOrgAsRead is the sub-organization as this process last read or wrote it, or else what one GET
+// returns: what a plan-time check needs, never a listing.
+func (c *readCache) SubOrgAsRead(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
+	if so, ok := c.CachedSubOrg(parentID, subOrgID); ok {
+		return so, nil
+	}
+	return c.getAndKeepSubOrg(ctx, c.subOrgListing(parentID), parentID, subOrgID)
 }
 
 // CachedSubOrg is the sub-organization as this process last read or wrote it, without a request.

@@ -23,15 +23,18 @@ var (
 	_ resource.ResourceWithConfigure   = &subOrgMembershipResource{}
 	_ resource.ResourceWithImportState = &subOrgMembershipResource{}
 	_ resource.ResourceWithIdentity    = &subOrgMembershipResource{}
+	_ resource.ResourceWithModifyPlan  = &subOrgMembershipResource{}
 )
 
 // subOrgMembershipIdentity identifies a membership by its organization and sub-organization.
 var subOrgMembershipIdentity = orgObjectIdentity{objectAttr: "sub_org_id", objectDescription: "The sub-organization."}
 
-// lastAdminExplanation explains the API's 409 for the last ADMIN of a sub-organization; each caller
-// finishes the sentence with the alternatives that fit its operation.
-const lastAdminExplanation = "The token's user is the last ADMIN of the sub-organization, and a " +
-	"sub-organization must keep one. Make another user ADMIN of the sub-organization first"
+// lastAdminExplanation explains why the token's user cannot leave sub-organization subOrgID or step
+// down there; each caller finishes the sentence with the alternatives that fit its operation.
+func lastAdminExplanation(subOrgID string) string {
+	return fmt.Sprintf("The token's user is the last ADMIN of sub-organization %q, and a sub-organization "+
+		"must keep one. Make another user ADMIN of the sub-organization first", subOrgID)
+}
 
 // NewSubOrgMembershipResource is the resource invent_sub_org_membership.
 func NewSubOrgMembershipResource() resource.Resource {
@@ -154,11 +157,7 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 		return
 	}
 	if found.isMember {
-		resp.Diagnostics.AddError("Already a member of the sub-organization",
-			fmt.Sprintf("The token's user %s is already a member of sub-organization %q with the role %s. "+
-				"Joining again would silently take over that membership and could change its role. ",
-				found.caller.Email, subOrgID, found.member.Role)+
-				adoptByImport("invent_sub_org_membership", compositeID(orgID, subOrgID)))
+		addAlreadyMemberError(&resp.Diagnostics, orgID, subOrgID, found)
 		return
 	}
 
@@ -169,6 +168,116 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 	plan.setMember(orgID, subOrgID, member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	subOrgMembershipIdentity.record(ctx, r.data, resp.Identity, orgID, subOrgID, &resp.Diagnostics)
+}
+
+// addAlreadyMemberError refuses to take over an existing membership (the join is an upsert) and
+// shows how to import it instead.
+func addAlreadyMemberError(diags *diag.Diagnostics, orgID, subOrgID string, found callerMembership) {
+	diags.AddError("Already a member of the sub-organization",
+		fmt.Sprintf("The token's user %s is already a member of sub-organization %q with the role %s. "+
+			"Joining again would silently take over that membership and could change its role. ",
+			found.caller.Email, subOrgID, found.member.Role)+
+			adoptByImport("invent_sub_org_membership", compositeID(orgID, subOrgID)))
+}
+
+// ModifyPlan checks at plan time what the apply would refuse, so that a reviewer sees it before
+// the merge: a create must join a sub-organization of org_id that the token's user is not a member
+// of yet, and a destroy, replacement (a leave, then a join) or role change away from ADMIN must not
+// take the sub-organization's last ADMIN. It sends nothing for a plan without changes, uses what the
+// refresh read, and otherwise one GET; the apply checks again. An import is no create: its plan has
+// the imported state.
+func (r *subOrgMembershipResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || !r.data.planChecks {
+		return
+	}
+	var state, plan *subOrgMembershipModel
+	if !req.State.Raw.IsNull() {
+		state = &subOrgMembershipModel{}
+		resp.Diagnostics.Append(req.State.Get(ctx, state)...)
+	}
+	if !req.Plan.Raw.IsNull() {
+		plan = &subOrgMembershipModel{}
+		resp.Diagnostics.Append(req.Plan.Get(ctx, plan)...)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	switch {
+	case state == nil && plan != nil:
+		r.checkJoin(ctx, plan, &resp.Diagnostics)
+	case plan == nil:
+		r.checkLeave(ctx, state, path.Empty(), fmt.Sprintf("Cannot leave sub-organization %q", state.SubOrgID.ValueString()),
+			", then plan again; or, to stop managing the membership without leaving, replace the resource block "+
+				"with a removed block (removed { from = <address>  lifecycle { destroy = false } }) or run "+
+				"terraform state rm <address>.", &resp.Diagnostics)
+	case movesMembership(*state, *plan):
+		r.checkLeave(ctx, state, path.Empty(), fmt.Sprintf("Cannot move the membership away from sub-organization %q", state.SubOrgID.ValueString()),
+			", or keep org_id and sub_org_id: changing either replaces the membership, which leaves this "+
+				"sub-organization before joining the new one.", &resp.Diagnostics)
+	case state.Role.ValueString() == client.OrgRoleAdmin && !plan.Role.IsUnknown() && plan.Role.ValueString() != client.OrgRoleAdmin:
+		r.checkLeave(ctx, state, path.Root("role"), fmt.Sprintf("Cannot step down in sub-organization %q", state.SubOrgID.ValueString()),
+			", or keep role = \"ADMIN\".", &resp.Diagnostics)
+	}
+}
+
+// movesMembership reports whether the plan changes org_id or sub_org_id, which replaces the
+// membership. Unknown values are checked again in the plan that applies them.
+func movesMembership(state, plan subOrgMembershipModel) bool {
+	return (!plan.OrgID.IsUnknown() && !plan.OrgID.Equal(state.OrgID)) ||
+		(!plan.SubOrgID.IsUnknown() && !plan.SubOrgID.Equal(state.SubOrgID))
+}
+
+// checkJoin refuses a join of a sub-organization that is not a child of org_id, or that the token's
+// user is a member of already.
+func (r *subOrgMembershipResource) checkJoin(ctx context.Context, plan *subOrgMembershipModel, diags *diag.Diagnostics) {
+	if plan.OrgID.IsUnknown() || plan.SubOrgID.IsUnknown() {
+		return
+	}
+	orgID, subOrgID := plan.OrgID.ValueString(), plan.SubOrgID.ValueString()
+	found, err := r.findCaller(ctx, r.data.reads.SubOrgAsRead, orgID, subOrgID)
+	switch {
+	case found.caller != nil && client.IsNotFound(err):
+		diags.AddAttributeError(path.Root("sub_org_id"), "No such sub-organization",
+			fmt.Sprintf("%q is not a sub-organization of organization %q: %s", subOrgID, orgID, err))
+	case err != nil:
+		addAPIError(diags, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
+	case found.isMember:
+		addAlreadyMemberError(diags, orgID, subOrgID, found)
+	}
+}
+
+// checkLeave refuses a change that takes the token's user out of the ADMIN role of the sub-organization
+// of state when it is the last ADMIN there; advice ends the explanation.
+func (r *subOrgMembershipResource) checkLeave(ctx context.Context, state *subOrgMembershipModel, at path.Path, summary, advice string, diags *diag.Diagnostics) {
+	orgID, subOrgID := state.OrgID.ValueString(), state.SubOrgID.ValueString()
+	found, err := r.findCaller(ctx, r.data.reads.SubOrgAsRead, orgID, subOrgID)
+	switch {
+	case found.caller != nil && client.IsNotFound(err), err == nil && !found.isMember:
+		return // nothing to leave: the apply treats it as done
+	case err != nil:
+		addAPIError(diags, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
+		return
+	}
+	if found.member.Role != client.OrgRoleAdmin || countAdmins(found.subOrg) > 1 {
+		return
+	}
+	detail := lastAdminExplanation(subOrgID) + advice
+	if at.Equal(path.Empty()) {
+		diags.AddError(summary, detail)
+		return
+	}
+	diags.AddAttributeError(at, summary, detail)
+}
+
+// countAdmins counts the ADMIN members of a sub-organization.
+func countAdmins(so *client.SubOrg) int {
+	n := 0
+	for _, m := range so.Members {
+		if m.Role == client.OrgRoleAdmin {
+			n++
+		}
+	}
+	return n
 }
 
 func (r *subOrgMembershipResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -242,7 +351,7 @@ func (r *subOrgMembershipResource) Delete(ctx context.Context, req resource.Dele
 		tflog.Debug(ctx, "Not a member of the sub-organization (or it is gone); nothing to leave", map[string]any{"org_id": orgID, "sub_org_id": subOrgID})
 	case client.IsConflict(err):
 		resp.Diagnostics.AddError(fmt.Sprintf("Cannot leave sub-organization %q", subOrgID),
-			err.Error()+"\n\n"+lastAdminExplanation+", then destroy again; or, to stop managing the "+
+			err.Error()+"\n\n"+lastAdminExplanation(subOrgID)+", then destroy again; or, to stop managing the "+
 				"membership without leaving, run:\n\n"+
 				"  terraform state rm <this resource's address>")
 		return
@@ -278,9 +387,11 @@ func (r *subOrgMembershipResource) ImportState(ctx context.Context, req resource
 	subOrgMembershipIdentity.record(ctx, r.data, resp.Identity, orgID, subOrgID, &resp.Diagnostics)
 }
 
-// callerMembership is the token's user and its entry among a sub-organization's members, if any.
+// callerMembership is the token's user, the sub-organization and the user's entry among its
+// members, if any.
 type callerMembership struct {
 	caller   *client.User
+	subOrg   *client.SubOrg
 	member   client.SubOrgMember
 	isMember bool
 }
@@ -300,7 +411,7 @@ func (r *subOrgMembershipResource) findCaller(ctx context.Context,
 		return callerMembership{caller: caller}, err
 	}
 	member, ok := subOrg.MemberByUserID(caller.ID)
-	return callerMembership{caller: caller, member: member, isMember: ok}, nil
+	return callerMembership{caller: caller, subOrg: subOrg, member: member, isMember: ok}, nil
 }
 
 // setMember fills the model from the member entry of the token's user.
@@ -324,7 +435,7 @@ func (r *subOrgMembershipResource) join(ctx context.Context, orgID, subOrgID, ro
 	joined, err := r.data.client.JoinSubOrg(ctx, orgID, subOrgID, role)
 	switch {
 	case client.IsConflict(err):
-		diags.AddError(summary, err.Error()+"\n\n"+lastAdminExplanation+", or keep role = \"ADMIN\".")
+		diags.AddError(summary, err.Error()+"\n\n"+lastAdminExplanation(subOrgID)+", or keep role = \"ADMIN\".")
 		return client.SubOrgMember{}, false
 	case err != nil:
 		addAPIError(diags, summary, err)
