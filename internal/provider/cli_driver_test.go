@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/go-version"
 )
 
 // The CLI driver runs the real terraform binary against the provider built as a plugin binary, the
@@ -19,8 +21,9 @@ import (
 // configuration converges, interrupting an apply, reading terraform's log and state files. Terraform
 // finds the provider through dev_overrides, so there is no `terraform init`.
 
-// cliProviderSource is the provider's address in the configurations the driver writes.
-const cliProviderSource = "orgkit/invent"
+// cliProviderSource is the provider's address in the configurations the driver writes. It names
+// the registry host, which Terraform and OpenTofu would otherwise each fill in differently.
+const cliProviderSource = "registry.terraform.io/orgkit/invent"
 
 // providerBuildPrefix names the directories the provider binary is built into.
 const providerBuildPrefix = "terraform-provider-invent-acc-"
@@ -220,6 +223,24 @@ func (w *cliWorkspace) path(name string) string {
 // file, as attribute maps.
 func (w *cliWorkspace) stateResources(resourceType string) []map[string]any {
 	w.t.Helper()
+	var out []map[string]any
+	for _, inst := range w.stateInstances(resourceType) {
+		out = append(out, inst.Attributes)
+	}
+	return out
+}
+
+// stateInstance is one resource instance of the state file.
+type stateInstance struct {
+	Attributes map[string]any `json:"attributes"`
+	// Identity is the resource identity, recorded by clients that know identity (Terraform and
+	// OpenTofu 1.12+).
+	Identity map[string]any `json:"identity"`
+}
+
+// stateInstances are the instances of the managed resources of type resourceType in the state file.
+func (w *cliWorkspace) stateInstances(resourceType string) []stateInstance {
+	w.t.Helper()
 	data, err := os.ReadFile(w.path("terraform.tfstate"))
 	if errors.Is(err, os.ErrNotExist) {
 		return nil
@@ -229,26 +250,44 @@ func (w *cliWorkspace) stateResources(resourceType string) []map[string]any {
 	}
 	var state struct {
 		Resources []struct {
-			Mode      string `json:"mode"`
-			Type      string `json:"type"`
-			Instances []struct {
-				Attributes map[string]any `json:"attributes"`
-			} `json:"instances"`
+			Mode      string          `json:"mode"`
+			Type      string          `json:"type"`
+			Instances []stateInstance `json:"instances"`
 		} `json:"resources"`
 	}
 	if err := json.Unmarshal(data, &state); err != nil {
 		w.t.Fatalf("reading the state file: %v", err)
 	}
-	var out []map[string]any
+	var out []stateInstance
 	for _, r := range state.Resources {
-		if r.Mode != "managed" || r.Type != resourceType {
-			continue
-		}
-		for _, inst := range r.Instances {
-			out = append(out, inst.Attributes)
+		if r.Mode == "managed" && r.Type == resourceType {
+			out = append(out, r.Instances...)
 		}
 	}
 	return out
+}
+
+// version is the CLI's version, as `version -json` reports it (OpenTofu reports its own under the
+// same key).
+func (w *cliWorkspace) version() *version.Version {
+	w.t.Helper()
+	cmd := exec.Command(w.terraform, "version", "-json")
+	cmd.Dir, cmd.Env = w.dir, w.env
+	stdout, err := cmd.Output()
+	if err != nil {
+		w.t.Fatalf("%s version -json: %v", w.terraform, err)
+	}
+	var out struct {
+		Version string `json:"terraform_version"`
+	}
+	if err := json.Unmarshal(stdout, &out); err != nil {
+		w.t.Fatalf("reading the CLI's version: %v", err)
+	}
+	v, err := version.NewVersion(out.Version)
+	if err != nil {
+		w.t.Fatalf("reading the CLI's version %q: %v", out.Version, err)
+	}
+	return v
 }
 
 func writeFile(t *testing.T, name, content string) {
