@@ -3,15 +3,14 @@ package client
 import (
 	"context"
 	"net/http"
-	"net/url"
 )
 
 func inviteLinksPath(orgID string) string {
-	return "/orgs/" + url.PathEscape(orgID) + "/link-invites"
+	return orgPath(orgID, "link-invites")
 }
 
 func inviteLinkPath(orgID, inviteID string) string {
-	return inviteLinksPath(orgID) + "/" + url.PathEscape(inviteID)
+	return orgPath(orgID, "link-invites", inviteID)
 }
 
 // ListInviteLinks returns every organization-wide invite link of orgID, all pages. Space and

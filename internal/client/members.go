@@ -29,11 +29,11 @@ const (
 )
 
 func membersPath(orgID string) string {
-	return "/orgs/" + url.PathEscape(orgID) + "/members"
+	return orgPath(orgID, "members")
 }
 
 func memberPath(orgID, userID string) string {
-	return membersPath(orgID) + "/" + url.PathEscape(userID)
+	return orgPath(orgID, "members", userID)
 }
 
 // ListMembers returns every member of orgID that matches filter, all pages.

@@ -1,16 +1,13 @@
 package client
 
-import (
-	"context"
-	"net/url"
-)
+import "context"
 
 func subOrgsPath(orgID string) string {
-	return "/orgs/" + url.PathEscape(orgID) + "/orgs"
+	return orgPath(orgID, "orgs")
 }
 
 func subOrgPath(orgID, subOrgID string) string {
-	return subOrgsPath(orgID) + "/" + url.PathEscape(subOrgID)
+	return orgPath(orgID, "orgs", subOrgID)
 }
 
 // ListSubOrgs returns every sub-organization of orgID, all pages, in the API's order.
@@ -40,11 +37,11 @@ func (c *Client) CreateSubOrg(ctx context.Context, orgID, name string) (*SubOrg,
 // JoinSubOrg makes the caller a member of subOrgID with role, or sets its role when it is one
 // already: the API's upsert, so repeating it is harmless.
 func (c *Client) JoinSubOrg(ctx context.Context, orgID, subOrgID, role string) (*SubOrg, error) {
-	return call[SubOrg](ctx, c, request{method: "POST", path: subOrgPath(orgID, subOrgID) + "/join", body: JoinSubOrgRequest{Role: role}, mode: retryIdempotent})
+	return call[SubOrg](ctx, c, request{method: "POST", path: orgPath(orgID, "orgs", subOrgID, "join"), body: JoinSubOrgRequest{Role: role}, mode: retryIdempotent})
 }
 
 // LeaveSubOrg removes the caller from subOrgID. A caller that is not a member gets a 404 error.
 func (c *Client) LeaveSubOrg(ctx context.Context, orgID, subOrgID string) error {
-	_, err := c.do(ctx, request{method: "DELETE", path: subOrgPath(orgID, subOrgID) + "/join", mode: retryIdempotent}, nil)
+	_, err := c.do(ctx, request{method: "DELETE", path: orgPath(orgID, "orgs", subOrgID, "join"), mode: retryIdempotent}, nil)
 	return err
 }
