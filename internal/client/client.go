@@ -21,7 +21,8 @@ import (
 // DefaultBaseURL is the production API.
 const DefaultBaseURL = "https://api.useinvent.com"
 
-// Defaults for Config fields left zero.
+// Defaults. DefaultMaxRetries is for callers to pass (Config.MaxRetries zero means no retries); the
+// others apply to Config fields left zero.
 const (
 	DefaultMaxRetries      = 5
 	DefaultPageConcurrency = 10
@@ -42,7 +43,8 @@ type Config struct {
 	UserAgent string
 	// HTTPClient sends the requests; nil: a client with a 60-second timeout.
 	HTTPClient *http.Client
-	// MaxRetries is how many times a retryable failure is retried; negative: never. Zero: default.
+	// MaxRetries is how many times a retryable failure is retried: 0 never (one attempt only). Pass
+	// DefaultMaxRetries for the usual behaviour. Negative is an error.
 	MaxRetries int
 	// MinRetryWait and MaxRetryWait bound the exponential backoff between attempts. Zero: defaults.
 	MinRetryWait time.Duration
@@ -92,6 +94,9 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("an API token is required")
 	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max retries must be 0 or more, got %d", cfg.MaxRetries)
+	}
 	c := &Client{
 		baseURL:         base,
 		token:           cfg.Token,
@@ -105,12 +110,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{Timeout: 60 * time.Second}
-	}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
-	case c.maxRetries < 0:
-		c.maxRetries = 0
 	}
 	if c.minRetryWait <= 0 {
 		c.minRetryWait = defaultMinRetryWait

@@ -41,7 +41,7 @@ func (w *world) client(t *testing.T, token string) *client.Client {
 	t.Helper()
 	c, err := client.New(client.Config{
 		BaseURL: w.url, Token: token, UserAgent: "client-test",
-		MinRetryWait: time.Millisecond, MaxRetryWait: 10 * time.Millisecond,
+		MaxRetries: client.DefaultMaxRetries, MinRetryWait: time.Millisecond, MaxRetryWait: 10 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)

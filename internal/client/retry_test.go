@@ -57,7 +57,7 @@ func newTestClient(t *testing.T, url string, mutate ...func(*Config)) (*Client, 
 	logs := &[]RequestLog{}
 	cfg := Config{
 		BaseURL: url, Token: testToken, UserAgent: "test-agent/1",
-		MinRetryWait: time.Millisecond, MaxRetryWait: 5 * time.Millisecond,
+		MaxRetries: DefaultMaxRetries, MinRetryWait: time.Millisecond, MaxRetryWait: 5 * time.Millisecond,
 		Logger: func(_ context.Context, e RequestLog) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -172,6 +172,26 @@ func TestRetriesAreBounded(t *testing.T) {
 	}
 	if got := h.hits.Load(); got != 4 {
 		t.Errorf("attempts = %d, want 1 + 3 retries", got)
+	}
+}
+
+// Zero retries means exactly that: one attempt, even after an answer that is always retryable.
+func TestZeroMaxRetriesSendsOnce(t *testing.T) {
+	h := &scripted{answers: []func(http.ResponseWriter){status(503)}}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c, logs := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 0 })
+	if _, err := c.CurrentUser(context.Background()); !hasStatus(err, http.StatusServiceUnavailable) {
+		t.Errorf("err = %v, want the 503", err)
+	}
+	if got := h.hits.Load(); got != 1 || len(*logs) != 1 || (*logs)[0].RetryIn != 0 {
+		t.Errorf("attempts = %d, log %+v; want exactly one attempt and no retry planned", got, *logs)
+	}
+}
+
+func TestNegativeMaxRetriesIsRefused(t *testing.T) {
+	if _, err := New(Config{BaseURL: "https://x.example", Token: testToken, MaxRetries: -1}); err == nil {
+		t.Error("want an error for MaxRetries -1")
 	}
 }
 

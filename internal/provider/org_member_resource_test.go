@@ -449,7 +449,7 @@ func TestOrgMemberResource_ssoRollbackFails(t *testing.T) {
 	})
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
-	apiClient, err := client.New(client.Config{BaseURL: srv.URL, Token: "test-token", UserAgent: "test"})
+	apiClient, err := client.New(client.Config{BaseURL: srv.URL, Token: "test-token", UserAgent: "test", MaxRetries: client.DefaultMaxRetries})
 	if err != nil {
 		t.Fatal(err)
 	}
