@@ -389,6 +389,31 @@ func TestEmailInvitesAndMembers(t *testing.T) {
 	}
 }
 
+// A removal that fails returns the error and no outcome: the zero RemoveResult, not MemberNotFound,
+// which a caller would read as "nothing to do".
+func TestRemoveMemberErrorHasNoOutcome(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	cases := map[string]struct {
+		org string
+		is  func(error) bool
+	}{
+		"unknown organization":   {"org_nope", client.IsNotFound},
+		"organization of others": {emulator.DefaultOtherOrgID, client.IsForbidden},
+	}
+	for name, tc := range cases {
+		result, err := w.admin.RemoveMember(ctx(t), tc.org, emulator.DefaultMemberUserID)
+		wantStatus(t, err, tc.is, name)
+		if result != 0 {
+			t.Errorf("%s: result = %v with err %v, want the zero RemoveResult", name, result, err)
+		}
+	}
+	for _, r := range []client.RemoveResult{client.MemberRemoved, client.MemberNotFound, client.RemovalRequested} {
+		if r == 0 {
+			t.Errorf("outcome %d is the zero RemoveResult, which means no outcome", r)
+		}
+	}
+}
+
 func TestLastAdminCannotBeDemoted(t *testing.T) {
 	w := newWorld(t, emulator.Options{})
 	c := ctx(t)
