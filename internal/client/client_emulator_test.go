@@ -66,8 +66,17 @@ func wantStatus(t *testing.T, err error, is func(error) bool, what string) {
 func TestCurrentUser(t *testing.T) {
 	w := newWorld(t, emulator.Options{})
 	me, err := w.admin.CurrentUser(ctx(t))
-	if err != nil || me.ID != emulator.DefaultAdminUserID || me.Email == "" {
+	if err != nil || me.ID != emulator.DefaultAdminUserID || me.Email == "" || me.OrgID != emulator.DefaultParentOrgID {
 		t.Fatalf("CurrentUser = %+v, %v", me, err)
+	}
+	// org_id names the organization that "c" stands for: both list the same sub-organizations.
+	viaC, err := w.admin.ListSubOrgs(ctx(t), "c")
+	if err != nil {
+		t.Fatal(err)
+	}
+	viaOrgID, err := w.admin.ListSubOrgs(ctx(t), me.OrgID)
+	if err != nil || len(viaOrgID) != len(viaC) || len(viaC) == 0 || viaOrgID[0].ID != viaC[0].ID {
+		t.Errorf("sub-organizations of c: %d, of org_id %q: %d, %v", len(viaC), me.OrgID, len(viaOrgID), err)
 	}
 	_, err = w.client(t, "wrong-token").CurrentUser(ctx(t))
 	wantStatus(t, err, client.IsUnauthorized, "unknown token")

@@ -16,6 +16,8 @@ type User struct {
 	ID    string `json:"id"`
 	Name  string `json:"name"`
 	Email string `json:"email"`
+	// OrgID is the organization the API key was created in: the one that "c" stands for in a path.
+	OrgID string `json:"org_id"`
 }
 
 // Organization roles, as used by sub-organization membership (POST .../join).

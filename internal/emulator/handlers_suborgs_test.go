@@ -53,19 +53,28 @@ func TestInactiveMemberHasNoAccess(t *testing.T) {
 	a.must(200, "sam-token", "GET", "/users/me", nil, &me)
 	// c is never a sub-organization: sam's first membership is in labs, so c is labs' parent.
 	wantEqual(t, "c of a token without token_org", a.srv.store.tokens["sam-token"].TokenOrgID, DefaultParentOrgID)
+	wantEqual(t, "org_id of a token without token_org", me.OrgID, DefaultParentOrgID)
 }
 
 func TestUsersMe(t *testing.T) {
 	a := newTestAPI(t, Options{})
+	// A key created in Globex, by a user who belongs to no organization at all.
+	if err := a.srv.AddUser(FixtureUser{ID: "usr_gus", Name: "Gus", Email: "gus@globex.example", Token: "gus-token", TokenOrg: DefaultOtherOrgID}); err != nil {
+		t.Fatal(err)
+	}
 	for token, want := range map[string]client.User{
-		admin:  {ID: DefaultAdminUserID, Name: "Ada Admin", Email: "ada@acme.example"},
-		member: {ID: DefaultMemberUserID, Name: "Max Member", Email: "max@acme.example"},
+		admin:       {ID: DefaultAdminUserID, Name: "Ada Admin", Email: "ada@acme.example", OrgID: DefaultParentOrgID},
+		member:      {ID: DefaultMemberUserID, Name: "Max Member", Email: "max@acme.example", OrgID: DefaultParentOrgID},
+		"gus-token": {ID: "usr_gus", Name: "Gus", Email: "gus@globex.example", OrgID: DefaultOtherOrgID},
 	} {
 		var got client.User
 		res := a.must(200, token, "GET", "/users/me", nil, &got)
 		wantEqual(t, "user", got, want)
-		wantEqual(t, "fields", res.fields(t), []string{"email", "id", "name"})
+		wantEqual(t, "fields", res.fields(t), []string{"email", "id", "name", "org_id"})
+		// org_id is the organization that "c" stands for in a path.
+		wantEqual(t, "c for "+want.ID, a.srv.store.tokens[token].TokenOrgID, got.OrgID)
 	}
+	a.do("gus-token", "GET", "/orgs/c/members", nil).wantError(t, http.StatusForbidden, DefaultOtherOrgID)
 }
 
 func TestListSubOrgs(t *testing.T) {
