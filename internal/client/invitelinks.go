@@ -19,6 +19,13 @@ func (c *Client) ListInviteLinks(ctx context.Context, orgID string) ([]InviteLin
 	return collectTokenPages[InviteLink](ctx, c, inviteLinksPath(orgID), nil)
 }
 
+// InviteLinkPage returns one page of orgID's organization-wide invite links at limit
+// InviteLinkPageLimit: pageToken "" for the first page, then the previous page's Next.Page. Count is
+// the total over all pages; Next is nil on the last page.
+func (c *Client) InviteLinkPage(ctx context.Context, orgID, pageToken string) (*ListPage[InviteLink], error) {
+	return tokenPage[InviteLink](ctx, c, inviteLinksPath(orgID), nil, pageToken)
+}
+
 // GetInviteLink returns one invite link of any kind.
 func (c *Client) GetInviteLink(ctx context.Context, orgID, inviteID string) (*InviteLink, error) {
 	return call[InviteLink](ctx, c, request{method: "GET", path: inviteLinkPath(orgID, inviteID), mode: retryIdempotent})

@@ -26,7 +26,8 @@ const (
 
 // subOrgListingRequests is what the client spends listing n sub-organizations: the first page of
 // 100 (the API's largest take), then windows of client.DefaultPageConcurrency pages until a short
-// one, so up to a window's worth of requests past the last page.
+// one, so up to a window's worth of requests past the last page, and the last page once more when
+// its window holds pages before it (to make sure nothing moved past it while they were read).
 func subOrgListingRequests(n int) int64 {
 	const take = 100
 	pages := n/take + 1 // the last page is the first one shorter than take, perhaps empty
@@ -34,7 +35,11 @@ func subOrgListingRequests(n int) int64 {
 		return 1
 	}
 	windows := (pages - 2 + client.DefaultPageConcurrency) / client.DefaultPageConcurrency
-	return int64(1 + windows*client.DefaultPageConcurrency)
+	requests := 1 + windows*client.DefaultPageConcurrency
+	if (pages-2)%client.DefaultPageConcurrency != 0 {
+		requests++
+	}
+	return int64(requests)
 }
 
 // bulkConfig is a provider block that sets batch_reads, then `links` organization invite links
