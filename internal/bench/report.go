@@ -142,13 +142,15 @@ func (r *report) ratioToFloor(m *measurement) float64 {
 }
 
 // dataSourceRequestLimit is one request per page of sub-organizations, plus one window of the
-// client's read-ahead (it fetches numbered pages a few at a time and cannot know the last in advance).
+// client's read-ahead (it fetches numbered pages a few at a time and cannot know the last in advance),
+// which also covers its second reading of the last page.
 func dataSourceRequestLimit(subOrgs int) int64 {
 	return int64((subOrgs+subOrgPageSize-1)/subOrgPageSize + client.DefaultPageConcurrency)
 }
 
 // dataSourceRoundTrips is how many sequential round trips the client's listing takes for requests:
-// the first page alone, then windows of client.DefaultPageConcurrency pages.
+// the first page alone, then windows of client.DefaultPageConcurrency pages, then (when the last
+// window holds pages before the last one) the last page again, alone.
 func dataSourceRoundTrips(requests int64) int64 {
 	if requests <= 1 {
 		return requests
@@ -249,7 +251,7 @@ func (r *report) markdown() string {
 	w("  polled every %s; Terraform starts the provider several times per command.", rssPollInterval)
 	w("- The batched refresh's requests by route: %s.", routes(r.refresh))
 	trips := dataSourceRoundTrips(r.dataSource.requests())
-	w("- `invent_sub_orgs` fetches its first page, then %d pages at a time: its %d requests are %d round trips,", client.DefaultPageConcurrency, r.dataSource.requests(), trips)
+	w("- `invent_sub_orgs` fetches its first page, then %d pages at a time, then the last page again: its %d requests are %d round trips,", client.DefaultPageConcurrency, r.dataSource.requests(), trips)
 	w("  %s at %s each. The data source's whole read, those requests and the conversion of the result into", seconds(time.Duration(trips)*r.opts.latency), r.opts.latency)
 	w("  state, took %s (median, as the provider logs it). The rest of the plan's %s is Terraform and", seconds(r.dataSource.medianProviderRead()), seconds(r.dataSource.median()))
 	w("  terraform-plugin-framework moving %d full sub-organization objects through the plan, which", r.opts.dataSourceSubOrgs)

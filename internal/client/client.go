@@ -21,7 +21,8 @@ import (
 // DefaultBaseURL is the production API.
 const DefaultBaseURL = "https://api.useinvent.com"
 
-// Defaults for Config fields left zero.
+// Defaults. DefaultMaxRetries is for callers to pass (Config.MaxRetries zero means no retries); the
+// others apply to Config fields left zero.
 const (
 	DefaultMaxRetries      = 5
 	DefaultPageConcurrency = 10
@@ -42,7 +43,8 @@ type Config struct {
 	UserAgent string
 	// HTTPClient sends the requests; nil: a client with a 60-second timeout.
 	HTTPClient *http.Client
-	// MaxRetries is how many times a retryable failure is retried; negative: never. Zero: default.
+	// MaxRetries is how many times a retryable failure is retried: 0 never (one attempt only). Pass
+	// DefaultMaxRetries for the usual behaviour. Negative is an error.
 	MaxRetries int
 	// MinRetryWait and MaxRetryWait bound the exponential backoff between attempts. Zero: defaults.
 	MinRetryWait time.Duration
@@ -92,6 +94,9 @@ func New(cfg Config) (*Client, error) {
 	if strings.TrimSpace(cfg.Token) == "" {
 		return nil, errors.New("an API token is required")
 	}
+	if cfg.MaxRetries < 0 {
+		return nil, fmt.Errorf("max retries must be 0 or more, got %d", cfg.MaxRetries)
+	}
 	c := &Client{
 		baseURL:         base,
 		token:           cfg.Token,
@@ -105,12 +110,6 @@ func New(cfg Config) (*Client, error) {
 	}
 	if c.httpClient == nil {
 		c.httpClient = &http.Client{Timeout: 60 * time.Second}
-	}
-	switch {
-	case c.maxRetries == 0:
-		c.maxRetries = DefaultMaxRetries
-	case c.maxRetries < 0:
-		c.maxRetries = 0
 	}
 	if c.minRetryWait <= 0 {
 		c.minRetryWait = defaultMinRetryWait
@@ -148,7 +147,7 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return nil, fmt.Errorf("base URL %q uses plain http, which is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https", shown)
 	}
-	u.Path = strings.TrimRight(u.Path, "/")
+	u.Path, u.RawPath = strings.TrimRight(u.Path, "/"), strings.TrimRight(u.RawPath, "/")
 	return u, nil
 }
 
@@ -171,10 +170,23 @@ const (
 	retryUnsent
 )
 
+// orgPath is the path of an endpoint under /orgs/{orgID}, followed by segments: every segment is
+// escaped on its own, so that an ID holding "/", "?" or a space stays one segment.
+func orgPath(orgID string, segments ...string) string {
+	var b strings.Builder
+	b.WriteString("/orgs/")
+	b.WriteString(url.PathEscape(orgID))
+	for _, s := range segments {
+		b.WriteByte('/')
+		b.WriteString(url.PathEscape(s))
+	}
+	return b.String()
+}
+
 // request is one API call, before any attempt.
 type request struct {
 	method string
-	path   string
+	path   string // escaped, segment by segment (orgPath); logs and errors show it so
 	query  url.Values
 	body   any
 	mode   retryMode
@@ -230,8 +242,15 @@ func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
 
 // send makes one attempt. The answer's body is read whole (bounded for errors) so the connection is reused.
 func (c *Client) send(ctx context.Context, req request, payload []byte) (int, http.Header, []byte, error) {
+	// req.path holds escaped segments (see orgPath). The URL keeps that escaping in RawPath, with Path
+	// its unescaped form, so each segment is escaped exactly once and a "/" inside an ID stays %2F.
+	unescaped, err := url.PathUnescape(req.path)
+	if err != nil {
+		return 0, nil, nil, fmt.Errorf("request path %q: %w", req.path, err)
+	}
 	target := *c.baseURL
-	target.Path = c.baseURL.Path + req.path
+	target.Path = c.baseURL.Path + unescaped
+	target.RawPath = c.baseURL.EscapedPath() + req.path
 	target.RawQuery = req.query.Encode()
 	var body io.Reader
 	if payload != nil {

@@ -6,7 +6,9 @@ package client_test
 import (
 	"context"
 	"errors"
+	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -25,11 +27,22 @@ type world struct {
 
 func newWorld(t *testing.T, opts emulator.Options) *world {
 	t.Helper()
+	return newWrappedWorld(t, opts, nil)
+}
+
+// newWrappedWorld is newWorld whose server runs the emulator inside wrap (nil: none), so that a test
+// can act between requests.
+func newWrappedWorld(t *testing.T, opts emulator.Options, wrap func(emu *emulator.Server) http.Handler) *world {
+	t.Helper()
 	emu, err := emulator.New(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(emu)
+	var handler http.Handler = emu
+	if wrap != nil {
+		handler = wrap(emu)
+	}
+	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
 	w := &world{emu: emu, url: srv.URL}
 	w.admin = w.client(t, emulator.DefaultAdminToken)
@@ -41,7 +54,7 @@ func (w *world) client(t *testing.T, token string) *client.Client {
 	t.Helper()
 	c, err := client.New(client.Config{
 		BaseURL: w.url, Token: token, UserAgent: "client-test",
-		MinRetryWait: time.Millisecond, MaxRetryWait: 10 * time.Millisecond,
+		MaxRetries: client.DefaultMaxRetries, MinRetryWait: time.Millisecond, MaxRetryWait: 10 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -102,9 +115,10 @@ func TestSubOrgPagination(t *testing.T) {
 			t.Fatalf("not in created_at order at %d", i)
 		}
 	}
-	// 3 pages hold the data; the page window may read up to PageConcurrency-1 pages past the end.
-	if got := w.emu.Stats().Total; got < 3 || got > 3+client.DefaultPageConcurrency-1 {
-		t.Errorf("listing took %d requests", got)
+	// Page 1, then a window of PageConcurrency pages (2 and 3 hold the data, 3 is the last), then
+	// page 3 once more to make sure that nothing moved past it while the window was read.
+	if got, want := w.emu.Stats().Total, 1+client.DefaultPageConcurrency+1; got != int64(want) {
+		t.Errorf("listing took %d requests, want %d", got, want)
 	}
 	viaC, err := w.admin.ListSubOrgs(ctx(t), "c")
 	if err != nil || len(viaC) != len(all) {
@@ -325,6 +339,28 @@ func TestInviteLinkPagination(t *testing.T) {
 	if got := w.emu.Stats().Total; got != 3 {
 		t.Errorf("listing %d links took %d requests, want 3 pages of 1000", len(all), got)
 	}
+
+	// The same pages one by one, as InviteLinkPage reads them.
+	var paged []client.InviteLink
+	token := ""
+	for i := 1; ; i++ {
+		page, err := w.admin.InviteLinkPage(c, org, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Count != len(all) || (page.Next != nil) != (i < 3) || (i < 3 && len(page.Items) != client.InviteLinkPageLimit) {
+			t.Fatalf("page %d: %d links, count %d, next %+v; want %d links of %d, next on pages 1 and 2 only",
+				i, len(page.Items), page.Count, page.Next, client.InviteLinkPageLimit, len(all))
+		}
+		paged = append(paged, page.Items...)
+		if page.Next == nil {
+			break
+		}
+		token = page.Next.Page
+	}
+	if !slices.EqualFunc(paged, all, func(a, b client.InviteLink) bool { return a.ID == b.ID }) {
+		t.Error("the pages one by one differ from the listing")
+	}
 }
 
 func TestEmailInvitesAndMembers(t *testing.T) {
@@ -395,6 +431,31 @@ func TestEmailInvitesAndMembers(t *testing.T) {
 	})
 	if err != nil || len(sso.FailedSSOEmails) != 1 || !strings.EqualFold(sso.FailedSSOEmails[0], emulator.DefaultSSOElsewhereEmail) {
 		t.Fatalf("SSO elsewhere = %+v, %v", sso, err)
+	}
+}
+
+// A removal that fails returns the error and no outcome: the zero RemoveResult, not MemberNotFound,
+// which a caller would read as "nothing to do".
+func TestRemoveMemberErrorHasNoOutcome(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	cases := map[string]struct {
+		org string
+		is  func(error) bool
+	}{
+		"unknown organization":   {"org_nope", client.IsNotFound},
+		"organization of others": {emulator.DefaultOtherOrgID, client.IsForbidden},
+	}
+	for name, tc := range cases {
+		result, err := w.admin.RemoveMember(ctx(t), tc.org, emulator.DefaultMemberUserID)
+		wantStatus(t, err, tc.is, name)
+		if result != 0 {
+			t.Errorf("%s: result = %v with err %v, want the zero RemoveResult", name, result, err)
+		}
+	}
+	for _, r := range []client.RemoveResult{client.MemberRemoved, client.MemberNotFound, client.RemovalRequested} {
+		if r == 0 {
+			t.Errorf("outcome %d is the zero RemoveResult, which means no outcome", r)
+		}
 	}
 }
 

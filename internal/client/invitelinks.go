@@ -3,22 +3,27 @@ package client
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strconv"
 )
 
 func inviteLinksPath(orgID string) string {
-	return "/orgs/" + url.PathEscape(orgID) + "/link-invites"
+	return orgPath(orgID, "link-invites")
 }
 
 func inviteLinkPath(orgID, inviteID string) string {
-	return inviteLinksPath(orgID) + "/" + url.PathEscape(inviteID)
+	return orgPath(orgID, "link-invites", inviteID)
 }
 
 // ListInviteLinks returns every organization-wide invite link of orgID, all pages. Space and
 // collection links are not listed by the API.
 func (c *Client) ListInviteLinks(ctx context.Context, orgID string) ([]InviteLink, error) {
 	return collectTokenPages[InviteLink](ctx, c, inviteLinksPath(orgID), nil)
+}
+
+// InviteLinkPage returns one page of orgID's organization-wide invite links at limit
+// InviteLinkPageLimit: pageToken "" for the first page, then the previous page's Next.Page. Count is
+// the total over all pages; Next is nil on the last page.
+func (c *Client) InviteLinkPage(ctx context.Context, orgID, pageToken string) (*ListPage[InviteLink], error) {
+	return tokenPage[InviteLink](ctx, c, inviteLinksPath(orgID), nil, pageToken)
 }
 
 // GetInviteLink returns one invite link of any kind.
@@ -46,16 +51,4 @@ func (c *Client) DeleteInviteLink(ctx context.Context, orgID, inviteID string) (
 		return false, err
 	}
 	return status != http.StatusNoContent, nil
-}
-
-// InviteLinkPageLimit is TEMPORARY (replaced by the h-client branch).
-const InviteLinkPageLimit = tokenPageLimit
-
-// InviteLinkPage is TEMPORARY (replaced by the h-client branch).
-func (c *Client) InviteLinkPage(ctx context.Context, orgID, token string) (*ListPage[InviteLink], error) {
-	q := url.Values{"limit": {strconv.Itoa(tokenPageLimit)}}
-	if token != "" {
-		q.Set("page", token)
-	}
-	return call[ListPage[InviteLink]](ctx, c, request{method: "GET", path: inviteLinksPath(orgID), query: q, mode: retryIdempotent})
 }

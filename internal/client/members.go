@@ -14,13 +14,14 @@ type MemberFilter struct {
 	Search string
 }
 
-// RemoveResult says what a member removal did.
+// RemoveResult says what a member removal did. The zero value is no outcome: RemoveMember returns it
+// only together with an error.
 type RemoveResult int
 
 // Outcomes of RemoveMember.
 const (
 	// MemberRemoved: the member was removed (205).
-	MemberRemoved RemoveResult = iota
+	MemberRemoved RemoveResult = iota + 1
 	// MemberNotFound: the user was not a member (204).
 	MemberNotFound
 	// RemovalRequested: the caller is not an ADMIN, so the API only asked the admins (202); nothing
@@ -29,11 +30,11 @@ const (
 )
 
 func membersPath(orgID string) string {
-	return "/orgs/" + url.PathEscape(orgID) + "/members"
+	return orgPath(orgID, "members")
 }
 
 func memberPath(orgID, userID string) string {
-	return membersPath(orgID) + "/" + url.PathEscape(userID)
+	return orgPath(orgID, "members", userID)
 }
 
 // ListMembers returns every member of orgID that matches filter, all pages.
@@ -58,12 +59,13 @@ func (c *Client) UpdateMemberRole(ctx context.Context, orgID, userID string, rol
 	return call[Member](ctx, c, request{method: "PATCH", path: memberPath(orgID, userID), body: UpdateMemberRequest{Role: role}, mode: retryIdempotent})
 }
 
-// RemoveMember removes a member of orgID and says what happened.
+// RemoveMember removes a member of orgID and says what happened: an outcome or an error, never both
+// (on error the result is the zero RemoveResult). A 404 is an error: the organization is unknown.
 func (c *Client) RemoveMember(ctx context.Context, orgID, userID string) (RemoveResult, error) {
 	status, err := c.do(ctx, request{method: "DELETE", path: memberPath(orgID, userID), mode: retryIdempotent}, nil)
 	switch {
 	case err != nil:
-		return MemberNotFound, err
+		return 0, err
 	case status == http.StatusAccepted:
 		return RemovalRequested, nil
 	case status == http.StatusNoContent:

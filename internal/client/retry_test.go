@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 )
 
@@ -57,7 +58,7 @@ func newTestClient(t *testing.T, url string, mutate ...func(*Config)) (*Client, 
 	logs := &[]RequestLog{}
 	cfg := Config{
 		BaseURL: url, Token: testToken, UserAgent: "test-agent/1",
-		MinRetryWait: time.Millisecond, MaxRetryWait: 5 * time.Millisecond,
+		MaxRetries: DefaultMaxRetries, MinRetryWait: time.Millisecond, MaxRetryWait: 5 * time.Millisecond,
 		Logger: func(_ context.Context, e RequestLog) {
 			mu.Lock()
 			defer mu.Unlock()
@@ -74,46 +75,77 @@ func newTestClient(t *testing.T, url string, mutate ...func(*Config)) (*Client, 
 	return c, logs
 }
 
-func TestRetryAfterIsHonoured(t *testing.T) {
-	h := &scripted{answers: []func(http.ResponseWriter){status(429, "Retry-After", "1")}}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	c, logs := newTestClient(t, srv.URL)
+// memoryTransport hands each request straight to a handler, without a network. Tests that wait
+// (Retry-After, rate-limit resets, backoff, timeouts) run in a synctest bubble, whose clock is fake
+// so the waits cost no real time; an httptest server would not do there, since its sockets are
+// outside the bubble.
+type memoryTransport struct{ h http.Handler }
 
-	start := time.Now()
-	if _, err := c.CurrentUser(context.Background()); err != nil {
-		t.Fatalf("CurrentUser: %v", err)
+func (m memoryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	r := req.Clone(req.Context())
+	if r.Body == nil {
+		r.Body = http.NoBody
 	}
-	if waited := time.Since(start); waited < time.Second {
-		t.Errorf("waited %s, want at least the 1s Retry-After", waited)
+	rec := httptest.NewRecorder()
+	m.h.ServeHTTP(rec, r)
+	if err := req.Context().Err(); err != nil {
+		return nil, err // the client gave up before the answer
 	}
-	if got := h.hits.Load(); got != 2 {
-		t.Errorf("attempts = %d, want 2", got)
+	resp := rec.Result()
+	resp.Request = req
+	return resp, nil
+}
+
+// newMemoryClient is newTestClient whose requests go to h through a memoryTransport; timeout is the
+// http.Client's (0: none).
+func newMemoryClient(t *testing.T, h http.Handler, timeout time.Duration, mutate ...func(*Config)) (*Client, *[]RequestLog) {
+	t.Helper()
+	inMemory := func(cfg *Config) {
+		cfg.HTTPClient = &http.Client{Transport: memoryTransport{h}, Timeout: timeout}
 	}
-	if len(*logs) != 2 || (*logs)[0].Status != 429 || (*logs)[0].RetryIn < time.Second || (*logs)[1].Attempt != 2 {
-		t.Errorf("log entries = %+v", *logs)
-	}
+	return newTestClient(t, "https://api.invent.test", append([]func(*Config){inMemory}, mutate...)...)
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := &scripted{answers: []func(http.ResponseWriter){status(429, "Retry-After", "1")}}
+		c, logs := newMemoryClient(t, h, 0)
+
+		start := time.Now()
+		if _, err := c.CurrentUser(context.Background()); err != nil {
+			t.Fatalf("CurrentUser: %v", err)
+		}
+		if waited := time.Since(start); waited < time.Second {
+			t.Errorf("waited %s, want at least the 1s Retry-After", waited)
+		}
+		if got := h.hits.Load(); got != 2 {
+			t.Errorf("attempts = %d, want 2", got)
+		}
+		if len(*logs) != 2 || (*logs)[0].Status != 429 || (*logs)[0].RetryIn < time.Second || (*logs)[1].Attempt != 2 {
+			t.Errorf("log entries = %+v", *logs)
+		}
+	})
 }
 
 func TestRateLimitResetPausesEveryRequest(t *testing.T) {
-	reset := time.Now().Add(1500 * time.Millisecond).Unix()
-	h := &scripted{answers: []func(http.ResponseWriter){func(w http.ResponseWriter) {
-		w.Header().Set("X-RateLimit-Remaining", "0")
-		w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
-		_, _ = w.Write([]byte(`{"id":"usr_1"}`))
-	}}}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	c, _ := newTestClient(t, srv.URL)
-	if _, err := c.CurrentUser(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.CurrentUser(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	if h.times[1].Before(time.Unix(reset, 0)) {
-		t.Errorf("second request at %s, before the advertised reset %s", h.times[1], time.Unix(reset, 0))
-	}
+	synctest.Test(t, func(t *testing.T) {
+		reset := time.Now().Add(1500 * time.Millisecond).Unix()
+		h := &scripted{answers: []func(http.ResponseWriter){func(w http.ResponseWriter) {
+			w.Header().Set("X-RateLimit-Remaining", "0")
+			w.Header().Set("X-RateLimit-Reset", strconv.FormatInt(reset, 10))
+			_, _ = w.Write([]byte(`{"id":"usr_1"}`))
+		}}}
+		c, _ := newMemoryClient(t, h, 0)
+		if _, err := c.CurrentUser(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.CurrentUser(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if h.times[1].Before(time.Unix(reset, 0)) {
+			t.Errorf("second request at %s, before the advertised reset %s", h.times[1], time.Unix(reset, 0))
+		}
+	})
 }
 
 func TestRetryPolicy(t *testing.T) {
@@ -175,51 +207,72 @@ func TestRetriesAreBounded(t *testing.T) {
 	}
 }
 
-func TestRetryStopsAtContextDeadline(t *testing.T) {
-	h := &scripted{answers: []func(http.ResponseWriter){status(429, "Retry-After", "30")}}
+// Zero retries means exactly that: one attempt, even after an answer that is always retryable.
+func TestZeroMaxRetriesSendsOnce(t *testing.T) {
+	h := &scripted{answers: []func(http.ResponseWriter){status(503)}}
 	srv := httptest.NewServer(h)
 	defer srv.Close()
-	c, _ := newTestClient(t, srv.URL)
-	ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err := c.CurrentUser(ctx)
-	if !IsRateLimited(err) {
-		t.Fatalf("err = %v, want the 429 at once rather than a 30s sleep past the deadline", err)
+	c, logs := newTestClient(t, srv.URL, func(cfg *Config) { cfg.MaxRetries = 0 })
+	if _, err := c.CurrentUser(context.Background()); !hasStatus(err, http.StatusServiceUnavailable) {
+		t.Errorf("err = %v, want the 503", err)
 	}
-	if time.Since(start) > 400*time.Millisecond {
-		t.Errorf("took %s", time.Since(start))
+	if got := h.hits.Load(); got != 1 || len(*logs) != 1 || (*logs)[0].RetryIn != 0 {
+		t.Errorf("attempts = %d, log %+v; want exactly one attempt and no retry planned", got, *logs)
 	}
+}
+
+func TestNegativeMaxRetriesIsRefused(t *testing.T) {
+	if _, err := New(Config{BaseURL: "https://x.example", Token: testToken, MaxRetries: -1}); err == nil {
+		t.Error("want an error for MaxRetries -1")
+	}
+}
+
+func TestRetryStopsAtContextDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := &scripted{answers: []func(http.ResponseWriter){status(429, "Retry-After", "30")}}
+		c, _ := newMemoryClient(t, h, 0)
+		ctx, cancel := context.WithTimeout(context.Background(), 500*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := c.CurrentUser(ctx)
+		if !IsRateLimited(err) {
+			t.Fatalf("err = %v, want the 429 at once rather than a 30s sleep past the deadline", err)
+		}
+		if time.Since(start) > 400*time.Millisecond {
+			t.Errorf("took %s", time.Since(start))
+		}
+	})
 }
 
 // A create whose answer never comes may have been applied: sending it again could duplicate an
 // invite, so it is sent exactly once and the timeout is reported.
 func TestCreateIsNotRepeatedAfterTimeout(t *testing.T) {
-	var hits atomic.Int32
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		select {
-		case <-release:
-		case <-r.Context().Done():
+	synctest.Test(t, func(t *testing.T) {
+		var hits atomic.Int32
+		release := make(chan struct{})
+		defer close(release)
+		h := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+			hits.Add(1)
+			select {
+			case <-release:
+			case <-r.Context().Done():
+			}
+		})
+		c, _ := newMemoryClient(t, h, 200*time.Millisecond)
+		_, err := c.CreateInviteLink(context.Background(), "org", NewInviteLinkRequest(RoleRead, "", ""))
+		if err == nil {
+			t.Fatal("want a timeout error")
 		}
-	}))
-	defer srv.Close()
-	defer close(release)
-	c, _ := newTestClient(t, srv.URL, func(cfg *Config) { cfg.HTTPClient = &http.Client{Timeout: 200 * time.Millisecond} })
-	_, err := c.CreateInviteLink(context.Background(), "org", NewInviteLinkRequest(RoleRead, "", ""))
-	if err == nil {
-		t.Fatal("want a timeout error")
-	}
-	if got := hits.Load(); got != 1 {
-		t.Errorf("create sent %d times, want exactly once", got)
-	}
-	// A read in the same situation is retried: repeating it is harmless.
-	hits.Store(0)
-	_, _ = c.CurrentUser(context.Background())
-	if got := hits.Load(); got < 2 {
-		t.Errorf("read sent %d times, want retries", got)
-	}
+		if got := hits.Load(); got != 1 {
+			t.Errorf("create sent %d times, want exactly once", got)
+		}
+		// A read in the same situation is retried: repeating it is harmless.
+		hits.Store(0)
+		_, _ = c.CurrentUser(context.Background())
+		if got := hits.Load(); got < 2 {
+			t.Errorf("read sent %d times, want retries", got)
+		}
+	})
 }
 
 // A write cancelled after it was sent (Ctrl-C in Terraform) still returns the API's answer: giving

@@ -1,30 +1,45 @@
 package client
 
-import (
-	"context"
-	"net/url"
-	"strconv"
-)
+import "context"
 
 func subOrgsPath(orgID string) string {
-	return "/orgs/" + url.PathEscape(orgID) + "/orgs"
+	return orgPath(orgID, "orgs")
 }
 
 func subOrgPath(orgID, subOrgID string) string {
-	return subOrgsPath(orgID) + "/" + url.PathEscape(subOrgID)
+	return orgPath(orgID, "orgs", subOrgID)
 }
 
-// ListSubOrgs returns every sub-organization of orgID, all pages, in the API's order.
+// ListSubOrgs returns every sub-organization of orgID, all pages, in the API's order, each once.
 func (c *Client) ListSubOrgs(ctx context.Context, orgID string) ([]SubOrg, error) {
-	return collectNumberedPages[SubOrg](ctx, c, subOrgsPath(orgID), nil)
+	all := []SubOrg{}
+	err := c.VisitSubOrgPages(ctx, orgID, func(_ int, subOrgs []SubOrg) error {
+		all = append(all, subOrgs...)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return all, nil
 }
 
-// VisitSubOrgPages reads every page of orgID's sub-organizations like ListSubOrgs, and calls visit
-// with each page (numbered from 1) as soon as it arrives: out of order and concurrently, so that
-// work on a page overlaps the wait for the next ones. Pages past the end are visited empty.
+// VisitSubOrgPages reads every page of orgID's sub-organizations and calls visit with pages 1 to the
+// last (the first page shorter than SubOrgPageSize), in page order and from one goroutine, while the
+// pages after them are still being fetched. Each page comes without the sub-organizations an earlier
+// page had (a sub-organization created during the listing moves the later ones a place on), so
+// together the pages hold every sub-organization once; one that existed throughout the listing is
+// never missing. The first error, of a request or of visit, cancels the requests under way and is
+// returned; visit is not called after it.
 func (c *Client) VisitSubOrgPages(ctx context.Context, orgID string, visit func(page int, subOrgs []SubOrg) error) error {
-	_, err := collectNumberedPages(ctx, c, subOrgsPath(orgID), visit)
-	return err
+	return visitNumberedPages(ctx, c, subOrgsPath(orgID), func(so SubOrg) string { return so.ID }, visit)
+}
+
+// SubOrgPage returns one page of orgID's sub-organizations, numbered from 1, at take SubOrgPageSize,
+// as the API answers it: a page shorter than SubOrgPageSize is the last, and a page past the end is
+// empty. Unlike VisitSubOrgPages it does nothing about sub-organizations created between the reads
+// of two pages, which can make one appear on both.
+func (c *Client) SubOrgPage(ctx context.Context, orgID string, page int) ([]SubOrg, error) {
+	return numberedPage[SubOrg](ctx, c, subOrgsPath(orgID), page)
 }
 
 // GetSubOrg returns one sub-organization of orgID.
@@ -41,22 +56,11 @@ func (c *Client) CreateSubOrg(ctx context.Context, orgID, name string) (*SubOrg,
 // JoinSubOrg makes the caller a member of subOrgID with role, or sets its role when it is one
 // already: the API's upsert, so repeating it is harmless.
 func (c *Client) JoinSubOrg(ctx context.Context, orgID, subOrgID, role string) (*SubOrg, error) {
-	return call[SubOrg](ctx, c, request{method: "POST", path: subOrgPath(orgID, subOrgID) + "/join", body: JoinSubOrgRequest{Role: role}, mode: retryIdempotent})
+	return call[SubOrg](ctx, c, request{method: "POST", path: orgPath(orgID, "orgs", subOrgID, "join"), body: JoinSubOrgRequest{Role: role}, mode: retryIdempotent})
 }
 
 // LeaveSubOrg removes the caller from subOrgID. A caller that is not a member gets a 404 error.
 func (c *Client) LeaveSubOrg(ctx context.Context, orgID, subOrgID string) error {
-	_, err := c.do(ctx, request{method: "DELETE", path: subOrgPath(orgID, subOrgID) + "/join", mode: retryIdempotent}, nil)
+	_, err := c.do(ctx, request{method: "DELETE", path: orgPath(orgID, "orgs", subOrgID, "join"), mode: retryIdempotent}, nil)
 	return err
-}
-
-// SubOrgPageSize is TEMPORARY (replaced by the h-client branch).
-const SubOrgPageSize = subOrgPageSize
-
-// SubOrgPage is TEMPORARY (replaced by the h-client branch).
-func (c *Client) SubOrgPage(ctx context.Context, orgID string, page int) ([]SubOrg, error) {
-	var items []SubOrg
-	q := url.Values{"page": {strconv.Itoa(page)}, "take": {strconv.Itoa(subOrgPageSize)}}
-	_, err := c.do(ctx, request{method: "GET", path: subOrgsPath(orgID), query: q, mode: retryIdempotent}, &items)
-	return items, err
 }

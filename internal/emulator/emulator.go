@@ -1,7 +1,8 @@
-// Package emulator is a local, stateful implementation of the Invent organization API as the
-// project's contract (shared/api/API.md) describes it. Tests use a *Server as an http.Handler;
-// cmd/invent-emulator serves one on a port. Where the contract is silent, the choices made here are
-// listed under "Decisions" in this package's README.md.
+// Package emulator is a local, stateful implementation of the Invent organization API: the endpoints
+// the client package calls, as the "API assumptions" section of the repository's README.md and this
+// package's README.md describe them. Tests use a *Server as an http.Handler; cmd/invent-emulator
+// serves one on a port. Where the public API references are silent, the choices made here are listed
+// under "Decisions" in this package's README.md.
 //
 // The JSON bodies are the client package's wire types, so both sides of the contract share one
 // definition.

@@ -233,7 +233,7 @@ var contentRank = map[client.ContentRole]int{
 // setContentRole writes the content role and keeps the organization role linked: admin makes an
 // ADMIN, and any other content role turns an ADMIN into a STAFF (other organization roles stay).
 // A new member arriving with a content role is thus ADMIN for admin and STAFF for anything else,
-// guest included, as API.md maps them.
+// guest included, as this package's README.md lists under "Decisions".
 func (m *membership) setContentRole(r client.ContentRole, now time.Time) {
 	m.ContentRole = r
 	switch {

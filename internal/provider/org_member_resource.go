@@ -365,7 +365,7 @@ func (r *orgMemberResource) rollBackSSOFailure(ctx context.Context, orgID, userI
 	rollbackCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 	defer cancel()
 	result, err := r.data.client.RemoveMember(rollbackCtx, orgID, userID)
-	if err == nil && result == client.RemovalRequested {
+	if err == nil && result == client.RemovalRequested { // err first: on error result means nothing
 		err = fmt.Errorf("the API only forwarded a removal request to the organization's admins (202 Accepted)")
 	}
 	if err != nil {
@@ -468,11 +468,15 @@ func (r *orgMemberResource) Delete(ctx context.Context, req resource.DeleteReque
 	orgID, userID, email := state.OrgID.ValueString(), state.UserID.ValueString(), state.Email.ValueString()
 	summary := fmt.Sprintf("Cannot remove %s from the organization", email)
 	result, err := r.data.client.RemoveMember(ctx, orgID, userID)
-	switch {
+	switch { // the error cases come first: on error result means nothing
 	case client.IsConflict(err):
 		resp.Diagnostics.AddError(summary, err.Error()+"\n\nThe member is the organization's last admin, and "+
 			"an organization must keep one. Make another member admin first, then destroy again.")
-	case err != nil && !client.IsNotFound(err): // a 404 means the organization itself is gone
+	case client.IsNotFound(err):
+		tflog.Debug(ctx, "The organization is gone, and its members with it; nothing to remove", map[string]any{
+			"org_id": orgID, "user_id": userID,
+		})
+	case err != nil:
 		addAPIError(&resp.Diagnostics, summary, err)
 	case result == client.RemovalRequested:
 		resp.Diagnostics.AddError(summary, fmt.Sprintf("The API answered 202 Accepted: the API token's user "+

@@ -165,9 +165,6 @@ func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	maxRetries := client.DefaultMaxRetries
 	if !cfg.MaxRetries.IsNull() {
 		maxRetries = int(cfg.MaxRetries.ValueInt64())
-		if maxRetries == 0 {
-			maxRetries = -1 // the client reads 0 as "default"
-		}
 	}
 	api, err := client.New(client.Config{
 		BaseURL:    baseURL,

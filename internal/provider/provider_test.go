@@ -110,7 +110,7 @@ func (e *testEnv) newClient(t *testing.T, token string) *client.Client {
 	t.Helper()
 	c, err := client.New(client.Config{
 		BaseURL: e.URL, Token: token, UserAgent: "terraform-provider-invent-tests",
-		MinRetryWait: 10 * time.Millisecond, MaxRetryWait: 200 * time.Millisecond,
+		MaxRetries: client.DefaultMaxRetries, MinRetryWait: 10 * time.Millisecond, MaxRetryWait: 200 * time.Millisecond,
 	})
 	if err != nil {
 		t.Fatalf("creating the test client: %v", err)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -94,11 +93,11 @@ func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	orgID := cfg.OrgID.ValueString()
 	start := time.Now()
 	subOrgsType := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["sub_orgs"].(tftypes.List)
-	var mu sync.Mutex
-	pages := map[int]convertedSubOrgs{}
+	var pages []convertedSubOrgs
 	// Each page is converted into state values as soon as it arrives, while the next ones are still
 	// on their way: with thousands of sub-organizations the conversion costs as much as the requests.
-	err := d.data.client.VisitSubOrgPages(ctx, orgID, func(page int, subOrgs []client.SubOrg) error {
+	// Pages come in order, 1 to the last, from one goroutine.
+	err := d.data.client.VisitSubOrgPages(ctx, orgID, func(_ int, subOrgs []client.SubOrg) error {
 		var converted convertedSubOrgs
 		for _, so := range subOrgs {
 			if nameFilter != nil && !nameFilter.MatchString(so.Name) {
@@ -111,9 +110,7 @@ func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 			converted.ids = append(converted.ids, so.ID)
 			converted.values = append(converted.values, value)
 		}
-		mu.Lock()
-		pages[page] = converted
-		mu.Unlock()
+		pages = append(pages, converted)
 		return nil
 	})
 	if err != nil {
@@ -121,9 +118,9 @@ func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 		return
 	}
 	state := subOrgsPreparedState{ID: cfg.OrgID, OrgID: cfg.OrgID, NameRegex: cfg.NameRegex, IDs: []string{}, SubOrgs: []tftypes.Value{}}
-	for page := 1; page <= len(pages); page++ {
-		state.IDs = append(state.IDs, pages[page].ids...)
-		state.SubOrgs = append(state.SubOrgs, pages[page].values...)
+	for _, page := range pages {
+		state.IDs = append(state.IDs, page.ids...)
+		state.SubOrgs = append(state.SubOrgs, page.values...)
 	}
 	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
 	// The read's own cost, requests and conversion, apart from what Terraform then does with the
