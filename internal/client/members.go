@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 )
 
 // MemberFilter narrows ListMembers; empty fields do not filter.
@@ -36,8 +37,8 @@ func memberPath(orgID, userID string) string {
 	return membersPath(orgID) + "/" + url.PathEscape(userID)
 }
 
-// ListMembers returns every member of orgID that matches filter, all pages.
-func (c *Client) ListMembers(ctx context.Context, orgID string, filter MemberFilter) ([]Member, error) {
+// query is filter as the members listing's query parameters.
+func (filter MemberFilter) query() url.Values {
 	q := url.Values{}
 	if filter.Role != "" {
 		q.Set("role", string(filter.Role))
@@ -45,7 +46,26 @@ func (c *Client) ListMembers(ctx context.Context, orgID string, filter MemberFil
 	if filter.Search != "" {
 		q.Set("search", filter.Search)
 	}
-	return collectTokenPages[Member](ctx, c, membersPath(orgID), q)
+	return q
+}
+
+// ListMembers returns every member of orgID that matches filter, all pages.
+func (c *Client) ListMembers(ctx context.Context, orgID string, filter MemberFilter) ([]Member, error) {
+	return collectTokenPages[Member](ctx, c, membersPath(orgID), filter.query())
+}
+
+// MemberPageLimit is how many members MemberPage asks for: the most the API allows.
+const MemberPageLimit = tokenPageLimit
+
+// MemberPage returns one page of the members of orgID that match filter: the first for an empty
+// pageToken, else the page that the previous page's Next.Page names. Next is nil on the last page.
+func (c *Client) MemberPage(ctx context.Context, orgID string, filter MemberFilter, pageToken string) (*ListPage[Member], error) {
+	q := filter.query()
+	q.Set("limit", strconv.Itoa(MemberPageLimit))
+	if pageToken != "" {
+		q.Set("page", pageToken)
+	}
+	return call[ListPage[Member]](ctx, c, request{method: "GET", path: membersPath(orgID), query: q, mode: retryIdempotent})
 }
 
 // GetMember returns one member of orgID.
