@@ -29,11 +29,18 @@ import (
 // protoEnv is one provider server, configured as the emulator's admin, and its emulator.
 type protoEnv struct {
 	t          *testing.T
-	server     tfprotov6.ProviderServerWithListResource
+	server     protoServer
 	emu        *emulator.Server
 	admin      *client.Client // the API as the admin, for changes made outside Terraform
 	schemas    *tfprotov6.GetProviderSchemaResponse
 	identities map[string]*tfprotov6.ResourceIdentitySchema
+}
+
+// protoServer is a provider server with the list resource RPCs, which tfprotov6 keeps out of
+// ProviderServer for now.
+type protoServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 }
 
 // protoOptions shape a protoEnv; the zero value is the default fixture, served as it is.
@@ -54,7 +61,7 @@ func newProtoEnv(t *testing.T, opts protoOptions) *protoEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	listServer, ok := server.(tfprotov6.ProviderServerWithListResource)
+	listServer, ok := server.(protoServer)
 	if !ok {
 		t.Fatalf("the provider server %T serves no list resources", server)
 	}
