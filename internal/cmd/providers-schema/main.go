@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 
 	tfjson "github.com/hashicorp/terraform-json"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -172,17 +174,43 @@ func (c *converter) attributes(in []*tfprotov6.SchemaAttribute) map[string]*tfjs
 	return out
 }
 
-// ctyType converts through the JSON type notation that both packages share.
+// ctyType is t in go-cty's terms, which Terraform's JSON uses.
 func (c *converter) ctyType(t tftypes.Type) cty.Type {
-	var out cty.Type
-	data, err := t.MarshalJSON()
-	if err == nil {
-		err = out.UnmarshalJSON(data)
+	switch {
+	case t == nil:
+	case t.Is(tftypes.String):
+		return cty.String
+	case t.Is(tftypes.Number):
+		return cty.Number
+	case t.Is(tftypes.Bool):
+		return cty.Bool
+	case t.Is(tftypes.DynamicPseudoType):
+		return cty.DynamicPseudoType
+	case t.Is(tftypes.List{}):
+		return cty.List(c.ctyType(t.(tftypes.List).ElementType))
+	case t.Is(tftypes.Set{}):
+		return cty.Set(c.ctyType(t.(tftypes.Set).ElementType))
+	case t.Is(tftypes.Map{}):
+		return cty.Map(c.ctyType(t.(tftypes.Map).ElementType))
+	case t.Is(tftypes.Object{}):
+		o := t.(tftypes.Object)
+		attrs := make(map[string]cty.Type, len(o.AttributeTypes))
+		for name, at := range o.AttributeTypes {
+			attrs[name] = c.ctyType(at)
+		}
+		if len(o.OptionalAttributes) > 0 {
+			return cty.ObjectWithOptionalAttrs(attrs, slices.Collect(maps.Keys(o.OptionalAttributes)))
+		}
+		return cty.Object(attrs)
+	case t.Is(tftypes.Tuple{}):
+		elems := make([]cty.Type, 0, len(t.(tftypes.Tuple).ElementTypes))
+		for _, et := range t.(tftypes.Tuple).ElementTypes {
+			elems = append(elems, c.ctyType(et))
+		}
+		return cty.Tuple(elems)
 	}
-	if err != nil {
-		c.errs = append(c.errs, fmt.Errorf("type %s: %w", t, err))
-	}
-	return out
+	c.errs = append(c.errs, fmt.Errorf("type %v has no go-cty equivalent here", t))
+	return cty.NilType
 }
 
 func descriptionKind(k tfprotov6.StringKind) tfjson.SchemaDescriptionKind {
