@@ -6,6 +6,13 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
@@ -127,4 +134,73 @@ func TestProtocolListInviteLinks_errorMidStream(t *testing.T) {
 	if failed.Load() != 2 {
 		t.Errorf("the second page was asked for %d times, want 2 (one retry)", failed.Load())
 	}
+}
+
+// TestAccInviteLinkList_query runs `terraform query` with the real CLI; CLIs older than Terraform
+// 1.14 skip it, saying why.
+func TestAccInviteLinkList_query(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	guest := queryfilter.ByDisplayName(knownvalue.StringExact("guest link to the organization"))
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig(`
+resource "invent_invite_link" "readers" {
+  org_id = "c"
+  role   = "read"
+}
+
+resource "invent_invite_link" "guests" {
+  org_id = "c"
+  role   = "guest"
+}
+
+resource "invent_invite_link" "handbook" {
+  org_id   = "c"
+  role     = "edit"
+  space_id = "` + emulator.DefaultSpaceID + `"
+}`),
+			},
+			{
+				Query: true,
+				Config: `
+list "invent_invite_link" "all" {
+  provider         = invent
+  include_resource = true
+
+  config {
+    org_id = "c"
+  }
+}
+
+list "invent_invite_link" "guest" {
+  provider = invent
+
+  config {
+    org_id = "c"
+    role   = "guest"
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					// The API lists no space links.
+					querycheck.ExpectLength("invent_invite_link.all", 2),
+					querycheck.ExpectIdentity("invent_invite_link.all", map[string]knownvalue.Check{
+						"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "invite_id": knownvalue.NotNull(),
+					}),
+					querycheck.ExpectResourceDisplayName("invent_invite_link.all", guest, knownvalue.StringExact("guest link to the organization")),
+					querycheck.ExpectResourceKnownValues("invent_invite_link.all", guest, []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("org_id"), KnownValue: knownvalue.StringExact(emulator.DefaultParentOrgID)},
+						{Path: tfjsonpath.New("role"), KnownValue: knownvalue.StringExact("guest")},
+						{Path: tfjsonpath.New("kind"), KnownValue: knownvalue.StringExact(client.InviteLinkKindOrganization)},
+						{Path: tfjsonpath.New("space_id"), KnownValue: knownvalue.Null()},
+					}),
+					querycheck.ExpectLength("invent_invite_link.guest", 1),
+				},
+			},
+		},
+	})
 }

@@ -7,6 +7,13 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
+
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
@@ -128,4 +135,84 @@ func inviteMembers(t *testing.T, e *protoEnv, n int) {
 	if _, err := e.admin.InviteByEmail(t.Context(), emulator.DefaultParentOrgID, client.InviteRequest{Emails: emails}); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestAccOrgMemberList_query runs `terraform query` with the real CLI; CLIs older than Terraform
+// 1.14 skip it, saying why.
+func TestAccOrgMemberList_query(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	newPerson := queryfilter.ByDisplayName(knownvalue.StringExact("new.person@example.org"))
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig(`
+resource "invent_org_member" "new_person" {
+  org_id = "c"
+  email  = "new.person@example.org"
+  role   = "comment"
+}`),
+			},
+			{
+				Query: true,
+				Config: `
+list "invent_org_member" "all" {
+  provider         = invent
+  include_resource = true
+
+  config {
+    org_id = "c"
+  }
+}
+
+list "invent_org_member" "admins" {
+  provider = invent
+
+  config {
+    org_id = "c"
+    role   = "admin"
+  }
+}
+
+list "invent_org_member" "search" {
+  provider = invent
+
+  config {
+    org_id = "c"
+    search = "NEW.PERSON"
+  }
+}
+
+list "invent_org_member" "first_two" {
+  provider = invent
+  limit    = 2
+
+  config {
+    org_id = "c"
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("invent_org_member.all", 4),
+					querycheck.ExpectIdentity("invent_org_member.all", map[string]knownvalue.Check{
+						"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "user_id": knownvalue.StringExact(emulator.DefaultAdminUserID),
+					}),
+					querycheck.ExpectResourceDisplayName("invent_org_member.all", queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+						"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "user_id": knownvalue.StringExact(emulator.DefaultMemberUserID),
+					}), knownvalue.StringExact("max@acme.example")),
+					querycheck.ExpectResourceKnownValues("invent_org_member.all", newPerson, []querycheck.KnownValueCheck{
+						{Path: tfjsonpath.New("org_id"), KnownValue: knownvalue.StringExact(emulator.DefaultParentOrgID)},
+						{Path: tfjsonpath.New("role"), KnownValue: knownvalue.StringExact("comment")},
+						{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact(client.MemberStatusInvited)},
+						{Path: tfjsonpath.New("sso"), KnownValue: knownvalue.Bool(false)},
+					}),
+					querycheck.ExpectLength("invent_org_member.admins", 2),
+					querycheck.ExpectLength("invent_org_member.search", 1),
+					querycheck.ExpectLength("invent_org_member.first_two", 2),
+				},
+			},
+		},
+	})
 }

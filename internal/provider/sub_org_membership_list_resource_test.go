@@ -9,6 +9,12 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck"
+	"github.com/hashicorp/terraform-plugin-testing/querycheck/queryfilter"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
@@ -186,4 +192,77 @@ func expectErrorAfter(t *testing.T, results []protoResult, n int, parts ...strin
 	if got := diagnosticsText(last.Diagnostics); !messageRegexp(parts...).MatchString(got) {
 		t.Errorf("error %q, want %q", got, parts)
 	}
+}
+
+// TestAccSubOrgMembershipList_query runs `terraform query` with the real CLI. Terraform learned
+// the query command in 1.14, so older CLIs (CI's 1.11, OpenTofu 1.12) skip it, saying why.
+func TestAccSubOrgMembershipList_query(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	parent := knownvalue.StringExact(emulator.DefaultParentOrgID)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig(`
+resource "invent_sub_org_membership" "emea" {
+  org_id     = "c"
+  sub_org_id = "` + emulator.DefaultJoinableSubOrgID + `"
+  role       = "STAFF"
+}`),
+			},
+			{
+				Query: true,
+				Config: `
+list "invent_sub_org_membership" "all" {
+  provider         = invent
+  include_resource = true
+
+  config {
+    org_id = "c"
+  }
+}
+
+list "invent_sub_org_membership" "admin" {
+  provider = invent
+
+  config {
+    org_id = "c"
+    role   = "ADMIN"
+  }
+}
+
+list "invent_sub_org_membership" "first" {
+  provider = invent
+  limit    = 1
+
+  config {
+    org_id = "c"
+  }
+}
+`,
+				QueryResultChecks: []querycheck.QueryResultCheck{
+					querycheck.ExpectLength("invent_sub_org_membership.all", 3),
+					querycheck.ExpectIdentity("invent_sub_org_membership.all", map[string]knownvalue.Check{
+						"org_id": parent, "sub_org_id": knownvalue.StringExact(emulator.DefaultJoinableSubOrgID),
+					}),
+					querycheck.ExpectResourceDisplayName("invent_sub_org_membership.all", queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
+						"org_id": parent, "sub_org_id": knownvalue.StringExact(emulator.DefaultJoinableSubOrgID),
+					}), knownvalue.StringExact("Acme EMEA")),
+					querycheck.ExpectResourceKnownValues("invent_sub_org_membership.all", queryfilter.ByDisplayName(knownvalue.StringExact("Acme EMEA")),
+						[]querycheck.KnownValueCheck{
+							{Path: tfjsonpath.New("org_id"), KnownValue: parent},
+							{Path: tfjsonpath.New("role"), KnownValue: knownvalue.StringExact(client.OrgRoleStaff)},
+							{Path: tfjsonpath.New("user_id"), KnownValue: knownvalue.StringExact(emulator.DefaultAdminUserID)},
+						}),
+					querycheck.ExpectLength("invent_sub_org_membership.admin", 1),
+					querycheck.ExpectIdentity("invent_sub_org_membership.admin", map[string]knownvalue.Check{
+						"org_id": parent, "sub_org_id": knownvalue.StringExact(emulator.DefaultSoleAdminSubOrgID),
+					}),
+					querycheck.ExpectLength("invent_sub_org_membership.first", 1),
+				},
+			},
+		},
+	})
 }
