@@ -65,31 +65,19 @@ func (l *inviteLinkListResource) List(ctx context.Context, req list.ListRequest,
 			return
 		}
 		noTimeouts := nullResourceTimeouts(ctx)
-		for token := ""; ; {
-			page, err := l.data.client.InviteLinkPage(ctx, out.orgID, token)
-			if err != nil {
-				out.fail("invite links", err)
-				return
-			}
-			for i := range page.Items {
-				link := &page.Items[i]
-				if !cfg.Role.IsNull() && string(link.EffectiveRole()) != cfg.Role.ValueString() {
-					continue
-				}
-				more := out.emit(link.ID, inviteLinkDisplayName(link), func() any {
-					m := inviteLinkResourceModel{OrgID: types.StringValue(out.orgID), Timeouts: noTimeouts}
-					m.setFromAPI(link)
-					return m
-				})
-				if !more {
-					return
-				}
-			}
-			if page.Next == nil || page.Next.Page == "" {
-				return
-			}
-			token = page.Next.Page
+		fetch := func(token string) (*client.ListPage[client.InviteLink], error) {
+			return l.data.client.InviteLinkPage(ctx, out.orgID, token)
 		}
+		streamTokenPages(out, "invite links", fetch, func(link *client.InviteLink) bool {
+			if !cfg.Role.IsNull() && string(link.EffectiveRole()) != cfg.Role.ValueString() {
+				return true
+			}
+			return out.emit(link.ID, inviteLinkDisplayName(link), func() any {
+				m := inviteLinkResourceModel{OrgID: types.StringValue(out.orgID), Timeouts: noTimeouts}
+				m.setFromAPI(link)
+				return m
+			})
+		})
 	}
 }
 

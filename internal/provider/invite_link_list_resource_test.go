@@ -96,25 +96,13 @@ func TestProtocolListInviteLinks_includeResource(t *testing.T) {
 func TestProtocolListInviteLinks_limit(t *testing.T) {
 	e := newProtoEnv(t, protoOptions{interpose: smallPages(2)})
 	createLinks(t, e, client.RoleRead, client.RoleRead, client.RoleRead, client.RoleRead, client.RoleRead, client.RoleRead, client.RoleRead)
-	for _, tc := range []struct {
-		limit                 int64
-		results, pagesFetched int64
-	}{
+	e.expectLimits(inviteLinkType, inviteLinksRoute, map[string]any{"org_id": "c"}, []limitCase{
 		{limit: 1, results: 1, pagesFetched: 1},
 		{limit: 2, results: 2, pagesFetched: 1},
 		{limit: 3, results: 3, pagesFetched: 2},
 		{limit: 0, results: 7, pagesFetched: 4},
 		{limit: 100, results: 7, pagesFetched: 4},
-	} {
-		e.emu.ResetStats()
-		results := e.listed(inviteLinkType, listBlock{config: map[string]any{"org_id": "c"}, limit: tc.limit})
-		if int64(len(results)) != tc.results {
-			t.Errorf("limit %d: %d results, want %d", tc.limit, len(results), tc.results)
-		}
-		if got := e.emu.Stats().ByRoute[inviteLinksRoute]; got != tc.pagesFetched {
-			t.Errorf("limit %d: %d pages fetched, want %d", tc.limit, got, tc.pagesFetched)
-		}
-	}
+	})
 }
 
 // A 500 on the second page, retried once (max_retries = 1), ends the stream after the first

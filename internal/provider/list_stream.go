@@ -8,6 +8,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	listschema "github.com/hashicorp/terraform-plugin-framework/list/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
 )
 
 // What the list resources (for `terraform query`, Terraform 1.14+) share. Each one reads its
@@ -82,6 +84,27 @@ func (s *listStream) fail(what string, err error) {
 	var diags diag.Diagnostics
 	addAPIError(&diags, fmt.Sprintf("Cannot list the %s of organization %q", what, s.orgID), err)
 	s.push(list.ListResult{Diagnostics: diags})
+}
+
+// streamTokenPages reads a listing whose pages are linked by a token, a page at a time, and hands
+// each item of a page to each, which returns false to stop; an error ends the stream with fail.
+func streamTokenPages[T any](s *listStream, what string, fetch func(pageToken string) (*client.ListPage[T], error), each func(item *T) bool) {
+	for token := ""; ; {
+		page, err := fetch(token)
+		if err != nil {
+			s.fail(what, err)
+			return
+		}
+		for i := range page.Items {
+			if !each(&page.Items[i]) {
+				return
+			}
+		}
+		if page.Next == nil || page.Next.Page == "" {
+			return
+		}
+		token = page.Next.Page
+	}
 }
 
 // listConfig reads a list request's configuration into cfg; on failure it sets stream to report

@@ -69,27 +69,15 @@ func (l *orgMemberListResource) List(ctx context.Context, req list.ListRequest, 
 			return
 		}
 		noTimeouts := nullResourceTimeouts(ctx)
-		for token := ""; ; {
-			page, err := l.data.client.MemberPage(ctx, out.orgID, filter, token)
-			if err != nil {
-				out.fail("members", err)
-				return
-			}
-			for i := range page.Items {
-				member := &page.Items[i]
-				more := out.emit(member.ID, member.User.Email, func() any {
-					m := orgMemberResourceModel{OrgID: types.StringValue(out.orgID), Timeouts: noTimeouts}
-					m.setFromAPI(member)
-					return m
-				})
-				if !more {
-					return
-				}
-			}
-			if page.Next == nil || page.Next.Page == "" {
-				return
-			}
-			token = page.Next.Page
+		fetch := func(token string) (*client.ListPage[client.Member], error) {
+			return l.data.client.MemberPage(ctx, out.orgID, filter, token)
 		}
+		streamTokenPages(out, "members", fetch, func(member *client.Member) bool {
+			return out.emit(member.ID, member.User.Email, func() any {
+				m := orgMemberResourceModel{OrgID: types.StringValue(out.orgID), Timeouts: noTimeouts}
+				m.setFromAPI(member)
+				return m
+			})
+		})
 	}
 }

@@ -90,24 +90,12 @@ func TestProtocolListOrgMembers_includeResource(t *testing.T) {
 func TestProtocolListOrgMembers_limit(t *testing.T) {
 	e := newProtoEnv(t, protoOptions{interpose: smallPages(2)})
 	inviteMembers(t, e, 5)
-	for _, tc := range []struct {
-		limit                 int64
-		results, pagesFetched int64
-	}{
+	e.expectLimits(orgMemberType, membersRoute, map[string]any{"org_id": "c"}, []limitCase{
 		{limit: 2, results: 2, pagesFetched: 1},
 		{limit: 3, results: 3, pagesFetched: 2},
 		{limit: 0, results: 8, pagesFetched: 4},
 		{limit: 100, results: 8, pagesFetched: 4},
-	} {
-		e.emu.ResetStats()
-		results := e.listed(orgMemberType, listBlock{config: map[string]any{"org_id": "c"}, limit: tc.limit})
-		if int64(len(results)) != tc.results {
-			t.Errorf("limit %d: %d results, want %d", tc.limit, len(results), tc.results)
-		}
-		if got := e.emu.Stats().ByRoute[membersRoute]; got != tc.pagesFetched {
-			t.Errorf("limit %d: %d pages fetched, want %d", tc.limit, got, tc.pagesFetched)
-		}
-	}
+	})
 }
 
 func TestProtocolListOrgMembers_errorMidStream(t *testing.T) {

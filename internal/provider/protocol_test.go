@@ -455,6 +455,27 @@ func (e *protoEnv) list(typeName string, block listBlock) []protoResult {
 	return results
 }
 
+// limitCase is a list block's limit, and how many results and listing pages it should cost.
+type limitCase struct {
+	limit, results, pagesFetched int64
+}
+
+// expectLimits lists typeName with each case's limit and checks the results and, with the
+// emulator's request counter of route (the listing's route pattern), the pages fetched.
+func (e *protoEnv) expectLimits(typeName, route string, config map[string]any, cases []limitCase) {
+	e.t.Helper()
+	for _, tc := range cases {
+		e.emu.ResetStats()
+		results := e.listed(typeName, listBlock{config: config, limit: tc.limit})
+		if int64(len(results)) != tc.results {
+			e.t.Errorf("limit %d: %d results, want %d", tc.limit, len(results), tc.results)
+		}
+		if got := e.emu.Stats().ByRoute[route]; got != tc.pagesFetched {
+			e.t.Errorf("limit %d: %d pages fetched, want %d", tc.limit, got, tc.pagesFetched)
+		}
+	}
+}
+
 // validateList validates a list block's config as Terraform does before it lists.
 func (e *protoEnv) validateList(typeName string, config map[string]any) []*tfprotov6.Diagnostic {
 	e.t.Helper()

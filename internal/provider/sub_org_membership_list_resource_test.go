@@ -78,26 +78,13 @@ func TestProtocolListSubOrgMemberships_includeResource(t *testing.T) {
 func TestProtocolListSubOrgMemberships_limit(t *testing.T) {
 	e := newProtoEnv(t, protoOptions{emulator: emulator.Options{Fixture: protoFixture(250)}})
 	config := map[string]any{"org_id": "c"}
-	for _, tc := range []struct {
-		limit        int64
-		results      int
-		pagesFetched int64
-	}{
+	e.expectLimits(membershipType, subOrgsRoute, config, []limitCase{
 		{limit: 5, results: 5, pagesFetched: 1},
 		{limit: 100, results: 100, pagesFetched: 2}, // page 1 holds 99 of the admin's memberships
 		{limit: 101, results: 101, pagesFetched: 2},
 		{limit: 0, results: 252, pagesFetched: 3},
 		{limit: 1000, results: 252, pagesFetched: 3},
-	} {
-		e.emu.ResetStats()
-		results := e.listed(membershipType, listBlock{config: config, limit: tc.limit})
-		if len(results) != tc.results {
-			t.Errorf("limit %d: %d results, want %d", tc.limit, len(results), tc.results)
-		}
-		if got := e.emu.Stats().ByRoute[subOrgsRoute]; got != tc.pagesFetched {
-			t.Errorf("limit %d: %d pages fetched, want %d", tc.limit, got, tc.pagesFetched)
-		}
-	}
+	})
 
 	// Terraform stops reading: no further page is fetched either.
 	e.emu.ResetStats()
