@@ -6,6 +6,7 @@ package client_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -348,9 +349,9 @@ func TestInviteLinkPagination(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if page.Count != len(all) || (page.Next != nil) != (i < 3) || (i < 3 && len(page.Items) != client.InviteLinkPageLimit) {
+		if page.Count != len(all) || (page.Next != nil) != (i < 3) || (i < 3 && len(page.Items) != client.TokenPageLimit) {
 			t.Fatalf("page %d: %d links, count %d, next %+v; want %d links of %d, next on pages 1 and 2 only",
-				i, len(page.Items), page.Count, page.Next, client.InviteLinkPageLimit, len(all))
+				i, len(page.Items), page.Count, page.Next, client.TokenPageLimit, len(all))
 		}
 		paged = append(paged, page.Items...)
 		if page.Next == nil {
@@ -546,4 +547,53 @@ func TestClientIsSafeForConcurrentUse(t *testing.T) {
 	if found != 16 || len(kept) != 16 {
 		t.Errorf("kept %d links, found %d of them", len(kept), found)
 	}
+}
+
+func TestMemberPage(t *testing.T) {
+	w := newWorld(t, emulator.Options{})
+	c := ctx(t)
+	org := emulator.DefaultParentOrgID
+	const n = 1100
+	emails := make([]client.InviteEmail, n)
+	for i := range emails {
+		emails[i] = client.InviteEmail{Email: fmt.Sprintf("bulk-%04d@example.org", i), Role: client.RoleEdit}
+	}
+	emails[n-1].Role = client.RoleComment
+	if _, err := w.admin.InviteByEmail(c, org, client.InviteRequest{Emails: emails}); err != nil {
+		t.Fatal(err)
+	}
+	all, err := w.admin.ListMembers(c, org, client.MemberFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	w.emu.ResetStats()
+	first, err := w.admin.MemberPage(c, org, client.MemberFilter{}, "")
+	if err != nil || len(first.Items) != client.TokenPageLimit || first.Next == nil || first.Next.Page == "" {
+		t.Fatalf("first page: %d members, next %+v, %v; want %d and a next page", len(first.Items), first.Next, err, client.TokenPageLimit)
+	}
+	second, err := w.admin.MemberPage(c, org, client.MemberFilter{}, first.Next.Page)
+	if err != nil || len(second.Items) != len(all)-client.TokenPageLimit || second.Next != nil {
+		t.Fatalf("second page: %d members, next %+v, %v; want the last %d", len(second.Items), second.Next, err, len(all)-client.TokenPageLimit)
+	}
+	if got := w.emu.Stats().Total; got != 2 {
+		t.Errorf("two pages took %d requests", got)
+	}
+	for i, m := range append(first.Items, second.Items...) {
+		if m.ID != all[i].ID {
+			t.Fatalf("member %d of the pages is %s, of ListMembers %s", i, m.ID, all[i].ID)
+		}
+	}
+
+	// The filters are the API's own.
+	commenters, err := w.admin.MemberPage(c, org, client.MemberFilter{Role: client.RoleComment}, "")
+	if err != nil || len(commenters.Items) != 1 || commenters.Items[0].User.Email != emails[n-1].Email || commenters.Next != nil {
+		t.Errorf("role filter: %+v, %v", commenters, err)
+	}
+	found, err := w.admin.MemberPage(c, org, client.MemberFilter{Search: "BULK-0042@"}, "")
+	if err != nil || len(found.Items) != 1 || found.Items[0].User.Email != "bulk-0042@example.org" {
+		t.Errorf("search filter: %+v, %v", found, err)
+	}
+	_, err = w.admin.MemberPage(c, emulator.DefaultOtherOrgID, client.MemberFilter{}, "")
+	wantStatus(t, err, client.IsForbidden, "members of an organization the caller is not in")
 }

@@ -20,7 +20,7 @@ func (c *Client) ListInviteLinks(ctx context.Context, orgID string) ([]InviteLin
 }
 
 // InviteLinkPage returns one page of orgID's organization-wide invite links at limit
-// InviteLinkPageLimit: pageToken "" for the first page, then the previous page's Next.Page. Count is
+// TokenPageLimit: pageToken "" for the first page, then the previous page's Next.Page. Count is
 // the total over all pages; Next is nil on the last page.
 func (c *Client) InviteLinkPage(ctx context.Context, orgID, pageToken string) (*ListPage[InviteLink], error) {
 	return tokenPage[InviteLink](ctx, c, inviteLinksPath(orgID), nil, pageToken)

@@ -37,8 +37,8 @@ func memberPath(orgID, userID string) string {
 	return orgPath(orgID, "members", userID)
 }
 
-// ListMembers returns every member of orgID that matches filter, all pages.
-func (c *Client) ListMembers(ctx context.Context, orgID string, filter MemberFilter) ([]Member, error) {
+// query is filter as the members listing's query parameters.
+func (filter MemberFilter) query() url.Values {
 	q := url.Values{}
 	if filter.Role != "" {
 		q.Set("role", string(filter.Role))
@@ -46,7 +46,19 @@ func (c *Client) ListMembers(ctx context.Context, orgID string, filter MemberFil
 	if filter.Search != "" {
 		q.Set("search", filter.Search)
 	}
-	return collectTokenPages[Member](ctx, c, membersPath(orgID), q)
+	return q
+}
+
+// ListMembers returns every member of orgID that matches filter, all pages.
+func (c *Client) ListMembers(ctx context.Context, orgID string, filter MemberFilter) ([]Member, error) {
+	return collectTokenPages[Member](ctx, c, membersPath(orgID), filter.query())
+}
+
+// MemberPage returns one page of the members of orgID that match filter, at limit
+// TokenPageLimit (the envelope listings' largest): the first for an empty pageToken, else the
+// page that the previous page's Next.Page names. Next is nil on the last page.
+func (c *Client) MemberPage(ctx context.Context, orgID string, filter MemberFilter, pageToken string) (*ListPage[Member], error) {
+	return tokenPage[Member](ctx, c, membersPath(orgID), filter.query(), pageToken)
 }
 
 // GetMember returns one member of orgID.

@@ -16,9 +16,9 @@ const (
 	// SubOrgPageSize is the take of every page of sub-organizations the client reads (the API allows
 	// 1 to 100). A page shorter than SubOrgPageSize is the last.
 	SubOrgPageSize = 100
-	// InviteLinkPageLimit is the limit of every page the client reads from the envelope listings,
+	// TokenPageLimit is the limit of every page the client reads from the envelope listings,
 	// invite links and members (the API allows up to 1000).
-	InviteLinkPageLimit = 1000
+	TokenPageLimit = 1000
 )
 
 // numberedPage reads one page, numbered from 1, of a page/take listing at take SubOrgPageSize. A
@@ -255,9 +255,9 @@ func firstID[T any](items []T, id func(T) string) string {
 }
 
 // tokenPage reads one page of an envelope listing that links pages by an opaque token ("" for the
-// first), at limit InviteLinkPageLimit. Next is nil on the last page.
+// first), at limit TokenPageLimit. Next is nil on the last page.
 func tokenPage[T any](ctx context.Context, c *Client, path string, query url.Values, token string) (*ListPage[T], error) {
-	q := url.Values{"limit": {strconv.Itoa(InviteLinkPageLimit)}}
+	q := url.Values{"limit": {strconv.Itoa(TokenPageLimit)}}
 	maps.Copy(q, query)
 	if token != "" {
 		q.Set("page", token)

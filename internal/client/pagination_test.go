@@ -458,8 +458,8 @@ func TestInviteLinkPageRequestAndEnd(t *testing.T) {
 	if err != nil || len(page.Items) != 1 || page.Count != 1 || page.Next != nil {
 		t.Fatalf("InviteLinkPage = %+v, %v; want one link, count 1 and no next", page, err)
 	}
-	if query.Get("limit") != strconv.Itoa(client.InviteLinkPageLimit) || query.Get("page") != "after 7/8" {
-		t.Errorf("query %v, want limit %d and the page token as given", query, client.InviteLinkPageLimit)
+	if query.Get("limit") != strconv.Itoa(client.TokenPageLimit) || query.Get("page") != "after 7/8" {
+		t.Errorf("query %v, want limit %d and the page token as given", query, client.TokenPageLimit)
 	}
 	if _, err := c.InviteLinkPage(ctx(t), "org", ""); err != nil || query.Has("page") {
 		t.Errorf("first page: query %v, %v; want no page parameter", query, err)

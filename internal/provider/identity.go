@@ -49,8 +49,14 @@ func (i orgObjectIdentity) record(ctx context.Context, data *providerData, ident
 		addAPIError(diags, fmt.Sprintf("Cannot resolve organization %q for the resource identity", orgID), err)
 		return
 	}
-	diags.Append(identity.SetAttribute(ctx, path.Root("org_id"), resolved)...)
+	diags.Append(i.set(ctx, identity, resolved, objectID)...)
+}
+
+// set sets identity to orgID, which must be the organization's own ID already, and objectID.
+func (i orgObjectIdentity) set(ctx context.Context, identity *tfsdk.ResourceIdentity, orgID, objectID string) diag.Diagnostics {
+	diags := identity.SetAttribute(ctx, path.Root("org_id"), orgID)
 	diags.Append(identity.SetAttribute(ctx, path.Root(i.objectAttr), objectID)...)
+	return diags
 }
 
 // recordIfMissing sets identity when it holds none yet (a state written by a client or release that

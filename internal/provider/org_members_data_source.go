@@ -12,6 +12,14 @@ import (
 
 var _ datasource.DataSourceWithConfigure = &orgMembersDataSource{}
 
+// The API's member filters, shared by the data source and the invent_org_member list resource.
+const (
+	orgMembersRoleFilterDescription = "Only members with this content role: `admin`, `create`, `edit`, " +
+		"`review`, `comment`, `read` or `guest`."
+	orgMembersSearchDescription = "Only members whose display name or email address contains this text, " +
+		"ignoring case."
+)
+
 // NewOrgMembersDataSource is the data source invent_org_members.
 func NewOrgMembersDataSource() datasource.DataSource {
 	return &orgMembersDataSource{}
@@ -55,15 +63,13 @@ func (d *orgMembersDataSource) Schema(_ context.Context, _ datasource.SchemaRequ
 				Validators: orgIDValidators(),
 			},
 			"role": schema.StringAttribute{
-				MarkdownDescription: "Only members with this content role: `admin`, `create`, `edit`, " +
-					"`review`, `comment`, `read` or `guest`.",
-				Optional:   true,
-				Validators: contentRoleValidators(),
+				MarkdownDescription: orgMembersRoleFilterDescription,
+				Optional:            true,
+				Validators:          contentRoleValidators(),
 			},
 			"search": schema.StringAttribute{
-				MarkdownDescription: "Only members whose display name or email address contains this text, " +
-					"ignoring case.",
-				Optional: true,
+				MarkdownDescription: orgMembersSearchDescription,
+				Optional:            true,
 			},
 			"members": schema.ListNestedAttribute{
 				MarkdownDescription: "The matching members, in the order the API lists them (the order they joined).",

@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -26,7 +27,10 @@ const (
 	EnvBaseURL  = "INVENT_BASE_URL"
 )
 
-var _ provider.Provider = &InventProvider{}
+var (
+	_ provider.Provider                  = &InventProvider{}
+	_ provider.ProviderWithListResources = &InventProvider{}
+)
 
 // InventProvider is the provider `invent`.
 type InventProvider struct {
@@ -181,6 +185,7 @@ func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	data.planChecks = cfg.PlanChecks.IsNull() || cfg.PlanChecks.ValueBool()
 	resp.DataSourceData = data
 	resp.ResourceData = data
+	resp.ListResourceData = data
 	tflog.Debug(ctx, "Configured the Invent API client", map[string]any{"base_url": baseURL, "max_retries": maxRetries})
 }
 
@@ -222,6 +227,16 @@ func (p *InventProvider) Resources(_ context.Context) []func() resource.Resource
 		NewInviteLinkResource,
 		NewSubOrgMembershipResource,
 		NewOrgMemberResource,
+	}
+}
+
+// ListResources lists the provider's list resources, for `terraform query` (Terraform 1.14+): one
+// for each resource, under the resource's own name.
+func (p *InventProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		NewInviteLinkListResource,
+		NewSubOrgMembershipListResource,
+		NewOrgMemberListResource,
 	}
 }
 

@@ -75,17 +75,7 @@ func newTestEnvThrough(t *testing.T, opts emulator.Options, interpose func(http.
 		env.MemberToken = os.Getenv("INVENT_ACC_MEMBER_TOKEN")
 		env.OrgID = "c"
 	} else {
-		emu, err := emulator.New(opts)
-		if err != nil {
-			t.Fatalf("starting the emulator: %v", err)
-		}
-		var handler http.Handler = emu
-		if interpose != nil {
-			handler = interpose(emu)
-		}
-		srv := httptest.NewServer(handler)
-		t.Cleanup(srv.Close)
-		env.URL, env.Emulator = srv.URL, emu
+		env.Emulator, env.URL = serveEmulator(t, opts, interpose)
 		env.AdminToken, env.MemberToken = emulator.DefaultAdminToken, emulator.DefaultMemberToken
 		env.OrgID = emulator.DefaultParentOrgID
 	}
@@ -94,6 +84,23 @@ func newTestEnvThrough(t *testing.T, opts emulator.Options, interpose func(http.
 		env.Member = env.newClient(t, env.MemberToken)
 	}
 	return env
+}
+
+// serveEmulator starts an in-process emulator with opts, served through interpose (when not nil),
+// for the length of the test, and returns it and its URL.
+func serveEmulator(t *testing.T, opts emulator.Options, interpose func(http.Handler) http.Handler) (*emulator.Server, string) {
+	t.Helper()
+	emu, err := emulator.New(opts)
+	if err != nil {
+		t.Fatalf("starting the emulator: %v", err)
+	}
+	var handler http.Handler = emu
+	if interpose != nil {
+		handler = interpose(emu)
+	}
+	srv := httptest.NewServer(handler)
+	t.Cleanup(srv.Close)
+	return emu, srv.URL
 }
 
 // needsEmulator skips a test that needs emulator-only state or knobs when running against a live

@@ -47,6 +47,9 @@ type readCache struct {
 
 	subOrgs     map[string]*listing[client.SubOrg]     // by parent organization ID as written
 	inviteLinks map[string]*listing[client.InviteLink] // by organization ID as written
+	// fetched holds the sub-organizations read with a GET of their own, by ID, for the plan-time
+	// checks; a Read never takes its answer from it (each makes its own request).
+	fetched map[string]client.SubOrg
 }
 
 // defaultReadWindow is how long the first Reads of a listing wait for others. Terraform issues a
@@ -64,28 +67,28 @@ func newReadCache(api *client.Client, enabled bool) *readCache {
 		changed:        make(chan struct{}),
 		subOrgs:        map[string]*listing[client.SubOrg]{},
 		inviteLinks:    map[string]*listing[client.InviteLink]{},
+		fetched:        map[string]client.SubOrg{},
 	}
 }
 
-// SubOrg reads one sub-organization of parentID. What a GET of its own returns is kept too, for
-// the plan-time checks and later Reads of the same process.
+// SubOrg reads one sub-organization of parentID. What a GET of its own returns is kept for the
+// plan-time checks.
 func (c *readCache) SubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
-	l := c.subOrgListing(parentID)
 	if c.enabled {
-		so, found, err := lookup(ctx, c, l, subOrgID)
+		so, found, err := lookup(ctx, c, c.subOrgListing(parentID), subOrgID)
 		if err != nil || found {
 			return &so, err
 		}
 	}
-	return c.getAndKeepSubOrg(ctx, l, parentID, subOrgID)
+	return c.getAndKeepSubOrg(ctx, parentID, subOrgID)
 }
 
-// getAndKeepSubOrg GETs one sub-organization and keeps it with its parent's listing.
-func (c *readCache) getAndKeepSubOrg(ctx context.Context, l *listing[client.SubOrg], parentID, subOrgID string) (*client.SubOrg, error) {
+// getAndKeepSubOrg GETs one sub-organization and keeps it for the plan-time checks.
+func (c *readCache) getAndKeepSubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	so, err := c.getSubOrg(ctx, parentID, subOrgID)
 	if err == nil {
 		c.mu.Lock()
-		l.items[so.ID] = *so
+		c.fetched[so.ID] = *so
 		c.mu.Unlock()
 	}
 	return so, err
@@ -109,7 +112,7 @@ func (c *readCache) SubOrgAsRead(ctx context.Context, parentID, subOrgID string)
 	if so, ok := c.CachedSubOrg(parentID, subOrgID); ok {
 		return so, nil
 	}
-	return c.getAndKeepSubOrg(ctx, c.subOrgListing(parentID), parentID, subOrgID)
+	return c.getAndKeepSubOrg(ctx, parentID, subOrgID)
 }
 
 // CachedSubOrg is the sub-organization as this process last read or wrote it, without a request.
@@ -120,6 +123,9 @@ func (c *readCache) CachedSubOrg(parentID, subOrgID string) (*client.SubOrg, boo
 		if so, ok := l.items[subOrgID]; ok {
 			return &so, true
 		}
+	}
+	if so, ok := c.fetched[subOrgID]; ok {
+		return &so, true
 	}
 	return nil, false
 }
@@ -135,6 +141,9 @@ func (c *readCache) RecordSubOrg(so client.SubOrg) {
 			l.items[so.ID] = so
 		}
 	}
+	if _, ok := c.fetched[so.ID]; ok {
+		c.fetched[so.ID] = so
+	}
 }
 
 // ForgetSubOrg drops a sub-organization whose membership this process changed without getting it
@@ -145,6 +154,7 @@ func (c *readCache) ForgetSubOrg(subOrgID string) {
 	for _, l := range c.subOrgs {
 		delete(l.items, subOrgID)
 	}
+	delete(c.fetched, subOrgID)
 }
 
 func (c *readCache) subOrgListing(parentID string) *listing[client.SubOrg] {
@@ -179,7 +189,7 @@ func (c *readCache) inviteLinkListing(orgID string) *listing[client.InviteLink] 
 			if !last {
 				token = page.Next.Page
 			}
-			remaining := (max(page.Count-seen, 0) + client.InviteLinkPageLimit - 1) / client.InviteLinkPageLimit
+			remaining := (max(page.Count-seen, 0) + client.TokenPageLimit - 1) / client.TokenPageLimit
 			if !last && remaining == 0 {
 				remaining = remainingUnknown // a count that contradicts the next page is no count
 			}

@@ -75,7 +75,7 @@ func (f *fakeListings) readCache() *readCache {
 		if token != "" {
 			from, _ = strconv.Atoi(token)
 		}
-		to := min(from+client.InviteLinkPageLimit, len(f.links))
+		to := min(from+client.TokenPageLimit, len(f.links))
 		page := &client.ListPage[client.InviteLink]{Items: f.links[from:to], Count: len(f.links)}
 		if to < len(f.links) {
 			page.Next = &client.PageNext{Page: strconv.Itoa(to)}
