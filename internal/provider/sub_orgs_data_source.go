@@ -3,16 +3,16 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"regexp"
 	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
@@ -77,75 +77,65 @@ func (d *subOrgsDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg subOrgsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	state, diags := readSubOrgs(ctx, d.data, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
 	}
+	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
+}
+
+// readSubOrgs is the read of invent_sub_orgs, whichever layer serves it: the
+// configuration's sub-organizations, filtered, as the data source's state.
+func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (subOrgsDataSourceModel, diag.Diagnostics) {
+	var state subOrgsDataSourceModel
+	diags := config.Get(ctx, &state)
+	if diags.HasError() {
+		return state, diags
+	}
 	var nameFilter *regexp.Regexp
-	if !cfg.NameRegex.IsNull() {
+	if !state.NameRegex.IsNull() {
 		var err error
-		if nameFilter, err = regexp.Compile(cfg.NameRegex.ValueString()); err != nil {
+		if nameFilter, err = regexp.Compile(state.NameRegex.ValueString()); err != nil {
 			// The validator skips a value unknown at plan time, so one known only now is checked here.
-			resp.Diagnostics.AddError("Invalid regular expression", "name_regex: "+err.Error())
-			return
+			diags.AddError("Invalid regular expression", "name_regex: "+err.Error())
+			return state, diags
 		}
 	}
-	orgID := cfg.OrgID.ValueString()
+	orgID := state.OrgID.ValueString()
 	start := time.Now()
-	subOrgsType := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["sub_orgs"].(tftypes.List)
 	var mu sync.Mutex
-	pages := map[int]convertedSubOrgs{}
-	// Each page is converted into state values as soon as it arrives, while the next ones are still
-	// on their way: with thousands of sub-organizations the conversion costs as much as the requests.
-	err := d.data.client.VisitSubOrgPages(ctx, orgID, func(page int, subOrgs []client.SubOrg) error {
-		var converted convertedSubOrgs
+	pages := map[int][]subOrgModel{}
+	// Each page is converted as soon as it arrives, while the next ones are still on their way.
+	err := data.client.VisitSubOrgPages(ctx, orgID, func(page int, subOrgs []client.SubOrg) error {
+		var kept []subOrgModel
 		for _, so := range subOrgs {
-			if nameFilter != nil && !nameFilter.MatchString(so.Name) {
-				continue
+			if nameFilter == nil || nameFilter.MatchString(so.Name) {
+				kept = append(kept, newSubOrgModel(so))
 			}
-			value, err := terraformValue(ctx, subOrgsType.ElementType, reflect.ValueOf(newSubOrgModel(so)))
-			if err != nil {
-				return fmt.Errorf("sub-organization %s: %w", so.ID, err)
-			}
-			converted.ids = append(converted.ids, so.ID)
-			converted.values = append(converted.values, value)
 		}
 		mu.Lock()
-		pages[page] = converted
+		pages[page] = kept
 		mu.Unlock()
 		return nil
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID), err)
-		return
+		addAPIError(&diags, fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID), err)
+		return state, diags
 	}
-	state := subOrgsPreparedState{ID: cfg.OrgID, OrgID: cfg.OrgID, NameRegex: cfg.NameRegex, IDs: []string{}, SubOrgs: []tftypes.Value{}}
+	state.ID, state.IDs, state.SubOrgs = state.OrgID, []string{}, []subOrgModel{}
 	for page := 1; page <= len(pages); page++ {
-		state.IDs = append(state.IDs, pages[page].ids...)
-		state.SubOrgs = append(state.SubOrgs, pages[page].values...)
+		for _, so := range pages[page] {
+			state.IDs = append(state.IDs, so.ID.ValueString())
+			state.SubOrgs = append(state.SubOrgs, so)
+		}
 	}
-	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
-	// The read's own cost, requests and conversion, apart from what Terraform then does with the
-	// result; make bench reads it from the log.
+	// The read's own cost, its requests and building the result, apart from writing the result into
+	// the response and what Terraform then does with it; make bench reads it from the log.
 	tflog.Debug(ctx, "Read sub-organizations", map[string]any{
 		"org_id": orgID, "sub_orgs": len(state.SubOrgs), "read_ms": time.Since(start).Milliseconds(),
 	})
-}
-
-// convertedSubOrgs is one page of sub-organizations, filtered and converted into state values.
-type convertedSubOrgs struct {
-	ids    []string
-	values []tftypes.Value
-}
-
-// subOrgsPreparedState is the state of invent_sub_orgs with its list converted beforehand, page by page.
-type subOrgsPreparedState struct {
-	ID        types.String    `tfsdk:"id"`
-	OrgID     types.String    `tfsdk:"org_id"`
-	NameRegex types.String    `tfsdk:"name_regex"`
-	IDs       []string        `tfsdk:"ids"`
-	SubOrgs   []tftypes.Value `tfsdk:"sub_orgs"`
+	return state, diags
 }
 
 // validRegexp checks at plan time that a string compiles as a Go (RE2) regular expression, and
