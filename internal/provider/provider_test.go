@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
@@ -19,9 +18,10 @@ import (
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
-// testAccProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
+// testAccProtoV6ProviderFactories serves the provider in-process to the real terraform CLI, through
+// the same protocol server as main.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"invent": providerserver.NewProtocol6WithError(New("test")()),
+	"invent": NewProtocol6("test"),
 }
 
 // envAccLive opts into running the acceptance tests against the live account that INVENT_BASE_URL

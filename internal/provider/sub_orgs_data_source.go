@@ -37,8 +37,11 @@ type subOrgsDataSourceModel struct {
 	SubOrgs   []subOrgModel `tfsdk:"sub_orgs"`
 }
 
-func (d *subOrgsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sub_orgs"
+// subOrgsTypeName is the data source's name, by which the protocol server recognises its reads.
+const subOrgsTypeName = providerTypeName + "_sub_orgs"
+
+func (d *subOrgsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = subOrgsTypeName
 }
 
 func (d *subOrgsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -85,7 +88,7 @@ func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
 }
 
-// readSubOrgs is the read of invent_sub_orgs, whichever layer serves it: the
+// readSubOrgs is the read of invent_sub_orgs, whichever layer serves it (see protocolServer): the
 // configuration's sub-organizations, filtered, as the data source's state.
 func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (subOrgsDataSourceModel, diag.Diagnostics) {
 	var state subOrgsDataSourceModel
