@@ -10,6 +10,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 )
 
 // Numbers are written as tftypes writes them (integer, float64 or decimal string, by value), so
@@ -52,18 +53,22 @@ func TestEncodeState_numbersAsTheFramework(t *testing.T) {
 	}
 }
 
-// What a state cannot hold is an error: an unknown value (Terraform rejects one in a read's result)
-// and an infinity (the framework's Set refuses it too).
+// What a state cannot hold is an error: an unknown value (Terraform rejects one in a read's result),
+// an infinity (the framework's Set refuses it too) and elements written for another list.
 func TestEncodeState_refusals(t *testing.T) {
 	typ := subOrgsState(t).Schema.Type().TerraformType(t.Context())
 	for name, tc := range map[string]struct {
-		model subOrgsDataSourceModel
+		model any
 		want  string
 	}{
 		"unknown": {subOrgsDataSourceModel{ID: types.StringUnknown()}, "id: unknown tftypes.String"},
 		"infinity": {
 			subOrgsDataSourceModel{SubOrgs: []subOrgModel{{Balance: types.Float64Value(math.Inf(1))}}},
 			"sub_orgs: element 0: balance: +Inf is no number a state can hold",
+		},
+		"elements of another list": {
+			subOrgsPreparedState{SubOrgs: encodedList{{elementType: tftypes.String}}},
+			"sub_orgs: elements written as tftypes.String cannot be elements of a tftypes.List[tftypes.Object[",
 		},
 	} {
 		t.Run(name, func(t *testing.T) {

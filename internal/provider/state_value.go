@@ -47,12 +47,15 @@ func setStateDirect(ctx context.Context, state *tfsdk.State, model any) diag.Dia
 // tftypes.Values and encoding them cost seconds; this costs a small fraction of that.
 //
 // Models are what Set takes: structs whose fields carry tfsdk tags, framework values
-// (types.String, types.Bool, types.Float64 and types.Int64, known or null, numbers finite) as leaves, pointers to
-// structs for nested objects and slices for lists, where nil is null; and Go strings.
+// (types.String, types.Bool, types.Float64 and types.Int64, known or null, numbers finite) as leaves,
+// pointers to structs for nested objects and slices for lists, where nil is null; and, unlike Set,
+// Go strings and lists written beforehand (encodedList).
 func encodeState(typ tftypes.Type, model any) (*tfprotov6.DynamicValue, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	var buf bytes.Buffer
-	if err := (modelEncoder{msgpack.NewEncoder(&buf)}).value(typ, reflect.ValueOf(model)); err != nil {
+	root := reflect.New(reflect.TypeOf(model)).Elem() // addressable, see modelEncoder.leaf
+	root.Set(reflect.ValueOf(model))
+	if err := (modelEncoder{msgpack.NewEncoder(&buf)}).value(typ, root); err != nil {
 		diags.AddError("Cannot record the state",
 			fmt.Sprintf("The provider's model does not match its schema: %s. This is a bug in the provider; please report it.", err))
 		return nil, diags
@@ -60,11 +63,36 @@ func encodeState(typ tftypes.Type, model any) (*tfprotov6.DynamicValue, diag.Dia
 	return &tfprotov6.DynamicValue{MsgPack: buf.Bytes()}, diags
 }
 
+// encodedList is a list whose elements were written beforehand, piece by piece (encodeElements),
+// for a model whose long list is best written as its pieces arrive: invent_sub_orgs writes each page
+// while the next ones are still on their way. A nil encodedList is null.
+type encodedList []encodedElements
+
+// encodedElements are consecutive elements of a list, as msgpack.
+type encodedElements struct {
+	elementType tftypes.Type
+	count       int
+	msgpack     []byte
+}
+
+// encodeElements writes the models in slice, one element of elementType each. (A slice's elements
+// are addressable, as modelEncoder.leaf wants.)
+func encodeElements(elementType tftypes.Type, slice any) (encodedElements, error) {
+	var buf bytes.Buffer
+	v := reflect.ValueOf(slice)
+	if err := (modelEncoder{msgpack.NewEncoder(&buf)}).elements(elementType, v); err != nil {
+		return encodedElements{}, err
+	}
+	return encodedElements{elementType: elementType, count: v.Len(), msgpack: buf.Bytes()}, nil
+}
+
 // modelEncoder writes models as msgpack, checking every step against the schema's type, since a
 // model that strays from it would otherwise reach Terraform as a state it rejects.
 type modelEncoder struct {
 	enc *msgpack.Encoder
 }
+
+var encodedListType = reflect.TypeFor[encodedList]()
 
 // leafTypes are the framework values that models hold as leaves, with the Terraform type of each.
 var leafTypes = map[reflect.Type]tftypes.Type{
@@ -75,6 +103,9 @@ var leafTypes = map[reflect.Type]tftypes.Type{
 }
 
 func (e modelEncoder) value(typ tftypes.Type, v reflect.Value) error {
+	if v.Type() == encodedListType {
+		return e.encodedList(typ, v.Interface().(encodedList))
+	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
@@ -90,13 +121,16 @@ func (e modelEncoder) value(typ tftypes.Type, v reflect.Value) error {
 		return e.enc.EncodeString(v.String())
 	case reflect.Struct:
 		if leafType, ok := leafTypes[v.Type()]; ok {
-			return e.leaf(typ, leafType, v.Interface().(attr.Value))
+			return e.leaf(typ, leafType, v.Addr().Interface().(attr.Value))
 		}
 		return e.object(typ, v)
 	}
 	return fmt.Errorf("unsupported Go type %s for %s", v.Type(), typ)
 }
 
+// leaf writes a framework value, which it takes by pointer: a million leaves copied into interfaces
+// would cost an allocation each. Every value the encoder reaches is addressable, since it starts
+// from an addressable model or a slice's elements.
 func (e modelEncoder) leaf(typ, leafType tftypes.Type, value attr.Value) error {
 	if !typ.Is(leafType) {
 		return fmt.Errorf("%s is not a %s", leafType, typ)
@@ -108,13 +142,13 @@ func (e modelEncoder) leaf(typ, leafType tftypes.Type, value attr.Value) error {
 		return e.enc.EncodeNil()
 	}
 	switch value := value.(type) {
-	case basetypes.StringValue:
+	case *basetypes.StringValue:
 		return e.enc.EncodeString(value.ValueString())
-	case basetypes.BoolValue:
+	case *basetypes.BoolValue:
 		return e.enc.EncodeBool(value.ValueBool())
-	case basetypes.Int64Value:
+	case *basetypes.Int64Value:
 		return e.enc.EncodeInt(value.ValueInt64())
-	case basetypes.Float64Value:
+	case *basetypes.Float64Value:
 		return e.float(value.ValueFloat64())
 	}
 	return fmt.Errorf("unsupported value %T for %s", value, typ)
@@ -146,9 +180,40 @@ func (e modelEncoder) list(typ tftypes.Type, v reflect.Value) error {
 	if err := e.enc.EncodeArrayLen(v.Len()); err != nil {
 		return err
 	}
+	return e.elements(list.ElementType, v)
+}
+
+// elements writes the elements of the slice v, without the list's header.
+func (e modelEncoder) elements(elementType tftypes.Type, v reflect.Value) error {
 	for i := range v.Len() {
-		if err := e.value(list.ElementType, v.Index(i)); err != nil {
+		if err := e.value(elementType, v.Index(i)); err != nil {
 			return fmt.Errorf("element %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+func (e modelEncoder) encodedList(typ tftypes.Type, pieces encodedList) error {
+	list, ok := typ.(tftypes.List)
+	if !ok {
+		return fmt.Errorf("an encoded list cannot be a %s", typ)
+	}
+	if pieces == nil {
+		return e.enc.EncodeNil()
+	}
+	count := 0
+	for _, piece := range pieces {
+		if !piece.elementType.Equal(list.ElementType) {
+			return fmt.Errorf("elements written as %s cannot be elements of a %s", piece.elementType, typ)
+		}
+		count += piece.count
+	}
+	if err := e.enc.EncodeArrayLen(count); err != nil {
+		return err
+	}
+	for _, piece := range pieces {
+		if _, err := e.enc.Writer().Write(piece.msgpack); err != nil {
+			return err
 		}
 	}
 	return nil

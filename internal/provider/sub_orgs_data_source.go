@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
@@ -88,34 +89,51 @@ func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest
 	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
 }
 
+// subOrgsPreparedState is the state of invent_sub_orgs with its list written beforehand, page by page.
+type subOrgsPreparedState struct {
+	ID        types.String `tfsdk:"id"`
+	OrgID     types.String `tfsdk:"org_id"`
+	NameRegex types.String `tfsdk:"name_regex"`
+	IDs       []string     `tfsdk:"ids"`
+	SubOrgs   encodedList  `tfsdk:"sub_orgs"`
+}
+
 // readSubOrgs is the read of invent_sub_orgs, whichever layer serves it (see protocolServer): the
 // configuration's sub-organizations, filtered, as the data source's state.
-func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (subOrgsDataSourceModel, diag.Diagnostics) {
-	var state subOrgsDataSourceModel
-	diags := config.Get(ctx, &state)
+func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (subOrgsPreparedState, diag.Diagnostics) {
+	var cfg subOrgsDataSourceModel
+	diags := config.Get(ctx, &cfg)
 	if diags.HasError() {
-		return state, diags
+		return subOrgsPreparedState{}, diags
 	}
 	var nameFilter *regexp.Regexp
-	if !state.NameRegex.IsNull() {
+	if !cfg.NameRegex.IsNull() {
 		var err error
-		if nameFilter, err = regexp.Compile(state.NameRegex.ValueString()); err != nil {
+		if nameFilter, err = regexp.Compile(cfg.NameRegex.ValueString()); err != nil {
 			// The validator skips a value unknown at plan time, so one known only now is checked here.
 			diags.AddError("Invalid regular expression", "name_regex: "+err.Error())
-			return state, diags
+			return subOrgsPreparedState{}, diags
 		}
 	}
-	orgID := state.OrgID.ValueString()
+	orgID := cfg.OrgID.ValueString()
 	start := time.Now()
+	subOrgType := config.Schema.Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["sub_orgs"].(tftypes.List).ElementType
 	var mu sync.Mutex
-	pages := map[int][]subOrgModel{}
-	// Each page is converted as soon as it arrives, while the next ones are still on their way.
+	pages := map[int]keptSubOrgs{}
+	// Each page is filtered and written into state as soon as it arrives, while the next ones are
+	// still on their way: with thousands of sub-organizations that costs as much as the requests.
 	err := data.client.VisitSubOrgPages(ctx, orgID, func(page int, subOrgs []client.SubOrg) error {
-		var kept []subOrgModel
+		var kept keptSubOrgs
+		var models []subOrgModel
 		for _, so := range subOrgs {
 			if nameFilter == nil || nameFilter.MatchString(so.Name) {
-				kept = append(kept, newSubOrgModel(so))
+				kept.ids = append(kept.ids, so.ID)
+				models = append(models, newSubOrgModel(so))
 			}
+		}
+		var err error
+		if kept.encoded, err = encodeElements(subOrgType, models); err != nil {
+			return fmt.Errorf("page %d: %w", page, err)
 		}
 		mu.Lock()
 		pages[page] = kept
@@ -124,21 +142,25 @@ func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (
 	})
 	if err != nil {
 		addAPIError(&diags, fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID), err)
-		return state, diags
+		return subOrgsPreparedState{}, diags
 	}
-	state.ID, state.IDs, state.SubOrgs = state.OrgID, []string{}, []subOrgModel{}
+	state := subOrgsPreparedState{ID: cfg.OrgID, OrgID: cfg.OrgID, NameRegex: cfg.NameRegex, IDs: []string{}, SubOrgs: encodedList{}}
 	for page := 1; page <= len(pages); page++ {
-		for _, so := range pages[page] {
-			state.IDs = append(state.IDs, so.ID.ValueString())
-			state.SubOrgs = append(state.SubOrgs, so)
-		}
+		state.IDs = append(state.IDs, pages[page].ids...)
+		state.SubOrgs = append(state.SubOrgs, pages[page].encoded)
 	}
-	// The read's own cost, its requests and building the result, apart from writing the result into
-	// the response and what Terraform then does with it; make bench reads it from the log.
+	// The read's own cost, its requests and writing the result, apart from what Terraform then
+	// does with it; make bench reads it from the log.
 	tflog.Debug(ctx, "Read sub-organizations", map[string]any{
-		"org_id": orgID, "sub_orgs": len(state.SubOrgs), "read_ms": time.Since(start).Milliseconds(),
+		"org_id": orgID, "sub_orgs": len(state.IDs), "read_ms": time.Since(start).Milliseconds(),
 	})
 	return state, diags
+}
+
+// keptSubOrgs is one page of sub-organizations, filtered and written into state.
+type keptSubOrgs struct {
+	ids     []string
+	encoded encodedElements
 }
 
 // validRegexp checks at plan time that a string compiles as a Go (RE2) regular expression, and
