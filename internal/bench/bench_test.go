@@ -49,8 +49,9 @@ func quickReport() *report {
 		limited:      measured("limited", 1000, s(5.4, 11), s(5.4, 11), s(5.4, 11)),
 		builtinApply: measured("builtin apply", 0, sample{elapsed: 3 * time.Second}),
 		builtinPlan:  measured("builtin plan", 0, sample{elapsed: 2 * time.Second}),
-		dataSource:   measured("data source", 0, s(1.5, 101)),
+		dataSource:   measured("data source", 0, s(6, 101)),
 	}
+	r.dataSource.samples[0].providerRead, r.dataSource.samples[0].providerServed = 1500*time.Millisecond, 1800*time.Millisecond
 	for _, m := range []*measurement{r.floor, r.refresh, r.unbatched, r.limited} {
 		m.inRounds = true
 	}
@@ -96,6 +97,10 @@ func TestBars(t *testing.T) {
 			fmt.Sprintf("about one request per page of 100 (at most %d)", dataSourceRequestLimit(10000)),
 		},
 		"slow data source": {func(r *report) { r.dataSource.samples[0].providerRead = 2 * time.Second }, "conversion) under 2s"},
+		"slow provider": {
+			func(r *report) { r.dataSource.samples[0].providerServed = 2501 * time.Millisecond },
+			"the provider's share of the plan (ReadDataSource, request to response) at most 2.5s",
+		},
 	} {
 		t.Run(name, func(t *testing.T) {
 			r := quickReport()
@@ -121,6 +126,10 @@ func TestMarkdown(t *testing.T) {
 		"| refresh plan of 1000 resources at most 1.5x the -refresh=false plan | 1.29x | met |",
 		fmt.Sprintf("its 101 requests are %d round trips,\n  %s at 50ms each.",
 			dataSourceRoundTrips(101), seconds(time.Duration(dataSourceRoundTrips(101))*50*time.Millisecond)),
+		"| invent_sub_orgs over 10000 sub-organizations: the provider's share of that plan (ReadDataSource, request to response) | 1 | 1.80 s | – | – | – | – | – |",
+		"Of the plan's 6.00 s, the provider's share is its ReadDataSource from request to\n  response, 1.80 s",
+		"of which the data source's own read, those\n  requests and the conversion of each page into state as it arrives, took 1.50 s.",
+		"Terraform's share, the\n  plan less the provider's ReadDataSource, is 4.20 s",
 	} {
 		if !strings.Contains(md, want) {
 			t.Errorf("the report lacks %q:\n%s", want, md)

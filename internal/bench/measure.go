@@ -188,9 +188,10 @@ func (b *bench) measureBuiltin(ctx context.Context, rep *report) error {
 }
 
 // measureDataSource plans a configuration whose only object is the invent_sub_orgs data source, on
-// an emulator of its own with many sub-organizations. Besides the whole plan it records the data
-// source's own read (its requests and the conversion of the result into state), which the provider
-// logs: the rest of the plan is Terraform and the plugin framework handling the result.
+// an emulator of its own with many sub-organizations. Besides the whole plan it records, from the
+// provider's log, the provider's share of it (its ReadDataSource, from request to response) and the
+// data source's own read within that (its requests and the result's conversion): the rest of the plan
+// is Terraform's.
 func (b *bench) measureDataSource(ctx context.Context, rep *report) error {
 	emu, err := startEmulator(ctx, b.bins.emulator, b.tmp+"/emulator-datasource", b.opts.dataSourceSubOrgs, b.opts.latency)
 	if err != nil {
@@ -204,17 +205,21 @@ func (b *bench) measureDataSource(ctx context.Context, rep *report) error {
 	rep.dataSource = newMeasurement(fmt.Sprintf("invent_sub_orgs over %d sub-organizations: plan", b.opts.dataSourceSubOrgs), 0)
 	env := append(apiEnv(emu), "TF_LOG_PROVIDER=DEBUG")
 	for range b.opts.runs {
-		var read time.Duration
+		var read, served time.Duration
 		if err := b.sample(ctx, emu, rep.dataSource, b.opts.runs, func() (tfRun, error) {
 			res, err := b.tf.run(ctx, dir, env, "plan", "-detailed-exitcode")
 			if err == nil {
 				read, err = loggedMillis(res.logPath, "Read sub-organizations", "read_ms")
 			}
+			if err == nil {
+				served, err = loggedMillis(res.logPath, "Served ReadDataSource", "served_ms")
+			}
 			return res, err
 		}); err != nil {
 			return err
 		}
-		rep.dataSource.samples[len(rep.dataSource.samples)-1].providerRead = read
+		s := &rep.dataSource.samples[len(rep.dataSource.samples)-1]
+		s.providerRead, s.providerServed = read, served
 	}
 	return nil
 }

@@ -18,7 +18,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
@@ -57,7 +56,7 @@ type protoOptions struct {
 func newProtoEnv(t *testing.T, opts protoOptions) *protoEnv {
 	t.Helper()
 	emu, url := serveEmulator(t, opts.emulator, opts.interpose)
-	server, err := providerserver.NewProtocol6WithError(New("test")())()
+	server, err := NewProtocol6("test")()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework-validators/stringvalidator"
@@ -32,17 +33,17 @@ var (
 	_ provider.ProviderWithListResources = &InventProvider{}
 )
 
-// InventProvider is the provider `invent`.
+// providerTypeName is the provider's name, the prefix of every resource and data source name.
+const providerTypeName = "invent"
+
+// InventProvider is the provider `invent`, as the plugin framework serves it; NewProtocol6 serves it
+// to Terraform.
 type InventProvider struct {
 	// version is set by goreleaser at build time, "dev" locally and "test" in acceptance tests.
 	version string
-}
-
-// New returns a constructor of the provider at the given version.
-func New(version string) func() provider.Provider {
-	return func() provider.Provider {
-		return &InventProvider{version: version}
-	}
+	// configured is what Configure made, for the reads the protocol server answers itself; nil
+	// until the provider is configured.
+	configured atomic.Pointer[providerData]
 }
 
 type providerModel struct {
@@ -55,7 +56,7 @@ type providerModel struct {
 
 // Metadata names the provider.
 func (p *InventProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
-	resp.TypeName = "invent"
+	resp.TypeName = providerTypeName
 	resp.Version = p.version
 }
 
@@ -186,6 +187,7 @@ func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRe
 	resp.DataSourceData = data
 	resp.ResourceData = data
 	resp.ListResourceData = data
+	p.configured.Store(data)
 	tflog.Debug(ctx, "Configured the Invent API client", map[string]any{"base_url": baseURL, "max_retries": maxRetries})
 }
 

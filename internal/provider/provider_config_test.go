@@ -122,7 +122,7 @@ func TestAccProvider_configErrors(t *testing.T) {
 // order.
 func TestProviderConfigure_unknownValuesInStableOrder(t *testing.T) {
 	ctx := context.Background()
-	p := New("test")()
+	p := &InventProvider{version: "test"}
 	var schemaResp provider.SchemaResponse
 	p.Schema(ctx, provider.SchemaRequest{}, &schemaResp)
 	objectType := schemaResp.Schema.Type().TerraformType(ctx).(tftypes.Object)

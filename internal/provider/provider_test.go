@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
@@ -29,9 +28,10 @@ import (
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
-// testAccProtoV6ProviderFactories serves the provider in-process to the real terraform CLI.
+// testAccProtoV6ProviderFactories serves the provider in-process to the real terraform CLI, through
+// the same protocol server as main.
 var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServer, error){
-	"invent": providerserver.NewProtocol6WithError(New("test")()),
+	"invent": NewProtocol6("test"),
 }
 
 // envAccLive opts into running the acceptance tests against the live account that INVENT_BASE_URL

@@ -1,146 +1,249 @@
 package provider
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"math"
+	"math/big"
 	"reflect"
-	"runtime"
+	"slices"
+	"strings"
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
-	"golang.org/x/sync/errgroup"
+	"github.com/vmihailenco/msgpack/v5"
 )
 
 // setStateDirect does what state.Set does, for models of large lists (invent_sub_orgs over 10,000
-// sub-organizations): it converts the model straight into the schema's Terraform value. The
-// framework's Set reflects on every struct anew (compiling a regular expression per field) and
-// builds every value twice, first as an attr.Value; that cost about 3 ms per sub-organization, 30
-// seconds for 10,000, against 0.14 ms here.
-//
-// Models are what Set takes: structs whose fields carry tfsdk tags, framework values (types.String
-// and the like) as leaves, pointers to structs for nested objects and slices for lists, where nil is
-// null; and, unlike Set, tftypes.Values converted beforehand.
+// sub-organizations, when the framework serves its read): it writes the model as the state
+// Terraform receives (encodeState) and decodes that into the state's value. The framework's Set reflects on every struct anew (compiling a
+// regular expression per field) and builds every value twice, first as an attr.Value; that cost
+// about 3 ms per sub-organization, 30 seconds for 10,000.
 func setStateDirect(ctx context.Context, state *tfsdk.State, model any) diag.Diagnostics {
-	var diags diag.Diagnostics
-	value, err := terraformValue(ctx, state.Schema.Type().TerraformType(ctx), reflect.ValueOf(model))
+	typ := state.Schema.Type().TerraformType(ctx)
+	encoded, diags := encodeState(typ, model)
+	if diags.HasError() {
+		return diags
+	}
+	value, err := encoded.Unmarshal(typ)
 	if err != nil {
 		diags.AddError("Cannot record the state",
-			fmt.Sprintf("The provider's model does not match its schema: %s. This is a bug in the provider; please report it.", err))
+			fmt.Sprintf("The provider wrote a state it cannot read back: %s. This is a bug in the provider; please report it.", err))
 		return diags
 	}
 	state.Raw = value
 	return diags
 }
 
-var (
-	attrValueType    = reflect.TypeFor[attr.Value]()
-	tftypesValueType = reflect.TypeFor[tftypes.Value]()
-)
-
-// terraformValue converts v into a value of typ, checking every step, since tftypes.NewValue panics
-// on a mismatch.
-func terraformValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
-	if v.Type() == tftypesValueType { // converted already, e.g. page by page as it arrived
-		value := v.Interface().(tftypes.Value)
-		if !value.Type().UsableAs(typ) {
-			return value, fmt.Errorf("%s is not a %s", value.Type(), typ)
-		}
-		return value, nil
+// encodeState is model as a value of typ the way Terraform's protocol carries it: msgpack, byte for
+// byte what tfprotov6.NewDynamicValue makes of the tftypes.Value that state.Set would build, but
+// written straight from the model. For 10,000 sub-organizations (a million values) building those
+// tftypes.Values and encoding them cost seconds; this costs a small fraction of that.
+//
+// Models are what Set takes: structs whose fields carry tfsdk tags, framework values
+// (types.String, types.Bool, types.Float64 and types.Int64, known or null, numbers finite) as leaves,
+// pointers to structs for nested objects and slices for lists, where nil is null; and, unlike Set,
+// Go strings and lists written beforehand (encodedList).
+func encodeState(typ tftypes.Type, model any) (*tfprotov6.DynamicValue, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	var buf bytes.Buffer
+	root := reflect.New(reflect.TypeOf(model)).Elem() // addressable, see modelEncoder.leaf
+	root.Set(reflect.ValueOf(model))
+	if err := (modelEncoder{msgpack.NewEncoder(&buf)}).value(typ, root); err != nil {
+		diags.AddError("Cannot record the state",
+			fmt.Sprintf("The provider's model does not match its schema: %s. This is a bug in the provider; please report it.", err))
+		return nil, diags
 	}
-	if v.Type().Implements(attrValueType) {
-		value, err := v.Interface().(attr.Value).ToTerraformValue(ctx)
-		if err == nil && !value.Type().UsableAs(typ) {
-			err = fmt.Errorf("%s is not a %s", value.Type(), typ)
-		}
-		return value, err
+	return &tfprotov6.DynamicValue{MsgPack: buf.Bytes()}, diags
+}
+
+// encodedList is a list whose elements were written beforehand, piece by piece (encodeElements),
+// for a model whose long list is best written as its pieces arrive: invent_sub_orgs writes each page
+// while the next ones are still on their way. A nil encodedList is null.
+type encodedList []encodedElements
+
+// encodedElements are consecutive elements of a list, as msgpack.
+type encodedElements struct {
+	elementType tftypes.Type
+	count       int
+	msgpack     []byte
+}
+
+// encodeElements writes the models in slice, one element of elementType each. (A slice's elements
+// are addressable, as modelEncoder.leaf wants.)
+func encodeElements(elementType tftypes.Type, slice any) (encodedElements, error) {
+	var buf bytes.Buffer
+	v := reflect.ValueOf(slice)
+	if err := (modelEncoder{msgpack.NewEncoder(&buf)}).elements(elementType, v); err != nil {
+		return encodedElements{}, err
+	}
+	return encodedElements{elementType: elementType, count: v.Len(), msgpack: buf.Bytes()}, nil
+}
+
+// modelEncoder writes models as msgpack, checking every step against the schema's type, since a
+// model that strays from it would otherwise reach Terraform as a state it rejects.
+type modelEncoder struct {
+	enc *msgpack.Encoder
+}
+
+var encodedListType = reflect.TypeFor[encodedList]()
+
+// leafTypes are the framework values that models hold as leaves, with the Terraform type of each.
+var leafTypes = map[reflect.Type]tftypes.Type{
+	reflect.TypeFor[basetypes.StringValue]():  tftypes.String,
+	reflect.TypeFor[basetypes.BoolValue]():    tftypes.Bool,
+	reflect.TypeFor[basetypes.Float64Value](): tftypes.Number,
+	reflect.TypeFor[basetypes.Int64Value]():   tftypes.Number,
+}
+
+func (e modelEncoder) value(typ tftypes.Type, v reflect.Value) error {
+	if v.Type() == encodedListType {
+		return e.encodedList(typ, v.Interface().(encodedList))
 	}
 	switch v.Kind() {
 	case reflect.Pointer:
 		if v.IsNil() {
-			return tftypes.NewValue(typ, nil), nil
+			return e.enc.EncodeNil()
 		}
-		return terraformValue(ctx, typ, v.Elem())
+		return e.value(typ, v.Elem())
 	case reflect.Slice:
-		return listValue(ctx, typ, v)
-	case reflect.Struct:
-		return objectValue(ctx, typ, v)
+		return e.list(typ, v)
 	case reflect.String:
 		if !typ.Is(tftypes.String) {
-			return tftypes.Value{}, fmt.Errorf("a Go string cannot be a %s", typ)
+			return fmt.Errorf("a Go string cannot be a %s", typ)
 		}
-		return tftypes.NewValue(typ, v.String()), nil
+		return e.enc.EncodeString(v.String())
+	case reflect.Struct:
+		if leafType, ok := leafTypes[v.Type()]; ok {
+			return e.leaf(typ, leafType, v.Addr().Interface().(attr.Value))
+		}
+		return e.object(typ, v)
 	}
-	return tftypes.Value{}, fmt.Errorf("unsupported Go type %s for %s", v.Type(), typ)
+	return fmt.Errorf("unsupported Go type %s for %s", v.Type(), typ)
 }
 
-func listValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
+// leaf writes a framework value, which it takes by pointer: a million leaves copied into interfaces
+// would cost an allocation each. Every value the encoder reaches is addressable, since it starts
+// from an addressable model or a slice's elements.
+func (e modelEncoder) leaf(typ, leafType tftypes.Type, value attr.Value) error {
+	if !typ.Is(leafType) {
+		return fmt.Errorf("%s is not a %s", leafType, typ)
+	}
+	switch {
+	case value.IsUnknown():
+		return fmt.Errorf("unknown %s: a model of a state that Terraform reads holds known or null values", typ)
+	case value.IsNull():
+		return e.enc.EncodeNil()
+	}
+	switch value := value.(type) {
+	case *basetypes.StringValue:
+		return e.enc.EncodeString(value.ValueString())
+	case *basetypes.BoolValue:
+		return e.enc.EncodeBool(value.ValueBool())
+	case *basetypes.Int64Value:
+		return e.enc.EncodeInt(value.ValueInt64())
+	case *basetypes.Float64Value:
+		return e.float(value.ValueFloat64())
+	}
+	return fmt.Errorf("unsupported value %T for %s", value, typ)
+}
+
+// float writes f as tftypes writes the number big.NewFloat(f) that types.Float64 holds: a whole
+// number within int64 as an integer, any larger whole number as its decimal digits, and a fraction
+// as a float64. Like the framework's Set, it refuses an infinity.
+func (e modelEncoder) float(f float64) error {
+	switch {
+	case math.IsInf(f, 0):
+		return fmt.Errorf("%v is no number a state can hold", f)
+	case f != math.Trunc(f):
+		return e.enc.EncodeFloat64(f)
+	case f >= math.MinInt64 && f < math.MaxInt64: // float64(math.MaxInt64) is 2^63, just past int64
+		return e.enc.EncodeInt(int64(f))
+	}
+	return e.enc.EncodeString(big.NewFloat(f).Text('f', -1))
+}
+
+func (e modelEncoder) list(typ tftypes.Type, v reflect.Value) error {
 	list, ok := typ.(tftypes.List)
 	if !ok {
-		return tftypes.Value{}, fmt.Errorf("a Go slice cannot be a %s", typ)
+		return fmt.Errorf("a Go slice cannot be a %s", typ)
 	}
 	if v.IsNil() {
-		return tftypes.NewValue(typ, nil), nil
+		return e.enc.EncodeNil()
 	}
-	elems := make([]tftypes.Value, v.Len())
-	convert := func(from, to int) error {
-		for i := from; i < to; i++ {
-			elem, err := terraformValue(ctx, list.ElementType, v.Index(i))
-			if err != nil {
-				return fmt.Errorf("element %d: %w", i, err)
-			}
-			elems[i] = elem
-		}
-		return nil
+	if err := e.enc.EncodeArrayLen(v.Len()); err != nil {
+		return err
 	}
-	// A long list (thousands of sub-organizations) is converted on every core: the elements are
-	// independent, and this conversion is most of a large data source's own read time.
-	workers := min(runtime.GOMAXPROCS(0), len(elems)/parallelListThreshold)
-	if workers < 2 {
-		if err := convert(0, len(elems)); err != nil {
-			return tftypes.Value{}, err
-		}
-		return tftypes.NewValue(typ, elems), nil
-	}
-	var g errgroup.Group
-	chunk := (len(elems) + workers - 1) / workers
-	for from := 0; from < len(elems); from += chunk {
-		g.Go(func() error { return convert(from, min(from+chunk, len(elems))) })
-	}
-	if err := g.Wait(); err != nil {
-		return tftypes.Value{}, err
-	}
-	return tftypes.NewValue(typ, elems), nil
+	return e.elements(list.ElementType, v)
 }
 
-// parallelListThreshold is the number of elements per core below which a list is converted on one
-// core: starting goroutines costs more than it saves on short lists.
-const parallelListThreshold = 256
+// elements writes the elements of the slice v, without the list's header.
+func (e modelEncoder) elements(elementType tftypes.Type, v reflect.Value) error {
+	for i := range v.Len() {
+		if err := e.value(elementType, v.Index(i)); err != nil {
+			return fmt.Errorf("element %d: %w", i, err)
+		}
+	}
+	return nil
+}
 
-func objectValue(ctx context.Context, typ tftypes.Type, v reflect.Value) (tftypes.Value, error) {
+func (e modelEncoder) encodedList(typ tftypes.Type, pieces encodedList) error {
+	list, ok := typ.(tftypes.List)
+	if !ok {
+		return fmt.Errorf("an encoded list cannot be a %s", typ)
+	}
+	if pieces == nil {
+		return e.enc.EncodeNil()
+	}
+	count := 0
+	for _, piece := range pieces {
+		if !piece.elementType.Equal(list.ElementType) {
+			return fmt.Errorf("elements written as %s cannot be elements of a %s", piece.elementType, typ)
+		}
+		count += piece.count
+	}
+	if err := e.enc.EncodeArrayLen(count); err != nil {
+		return err
+	}
+	for _, piece := range pieces {
+		if _, err := e.enc.Writer().Write(piece.msgpack); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (e modelEncoder) object(typ tftypes.Type, v reflect.Value) error {
 	object, ok := typ.(tftypes.Object)
 	if !ok {
-		return tftypes.Value{}, fmt.Errorf("a Go struct cannot be a %s", typ)
+		return fmt.Errorf("a Go struct cannot be a %s", typ)
 	}
 	fields := tfsdkFields(v.Type())
 	if len(fields) != len(object.AttributeTypes) {
-		return tftypes.Value{}, fmt.Errorf("%s has %d tfsdk fields for %d attributes", v.Type(), len(fields), len(object.AttributeTypes))
+		return fmt.Errorf("%s has %d tfsdk fields for %d attributes", v.Type(), len(fields), len(object.AttributeTypes))
 	}
-	attrs := make(map[string]tftypes.Value, len(fields))
+	if err := e.enc.EncodeMapLen(len(fields)); err != nil {
+		return err
+	}
 	for _, f := range fields {
 		attrType, ok := object.AttributeTypes[f.name]
 		if !ok {
-			return tftypes.Value{}, fmt.Errorf("%s has a field %q that is no attribute", v.Type(), f.name)
+			return fmt.Errorf("%s has a field %q that is no attribute", v.Type(), f.name)
 		}
-		value, err := terraformValue(ctx, attrType, v.Field(f.index))
-		if err != nil {
-			return tftypes.Value{}, fmt.Errorf("%s: %w", f.name, err)
+		if err := e.enc.EncodeString(f.name); err != nil {
+			return err
 		}
-		attrs[f.name] = value
+		if err := e.value(attrType, v.Field(f.index)); err != nil {
+			return fmt.Errorf("%s: %w", f.name, err)
+		}
 	}
-	return tftypes.NewValue(typ, attrs), nil
+	return nil
 }
 
 // tfsdkField is a struct field that holds an attribute.
@@ -151,7 +254,8 @@ type tfsdkField struct {
 
 var tfsdkFieldCache sync.Map // reflect.Type -> []tfsdkField
 
-// tfsdkFields lists the fields of a model struct type with a tfsdk tag, reading the tags once per type.
+// tfsdkFields lists the fields of a model struct type with a tfsdk tag in the order of their names,
+// the order in which msgpack carries an object's attributes; it reads the tags once per type.
 func tfsdkFields(t reflect.Type) []tfsdkField {
 	if cached, ok := tfsdkFieldCache.Load(t); ok {
 		return cached.([]tfsdkField)
@@ -162,6 +266,7 @@ func tfsdkFields(t reflect.Type) []tfsdkField {
 			fields = append(fields, tfsdkField{index: i, name: name})
 		}
 	}
+	slices.SortFunc(fields, func(a, b tfsdkField) int { return strings.Compare(a.name, b.name) })
 	tfsdkFieldCache.Store(t, fields)
 	return fields
 }

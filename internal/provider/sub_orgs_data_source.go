@@ -3,13 +3,15 @@ package provider
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -36,8 +38,11 @@ type subOrgsDataSourceModel struct {
 	SubOrgs   []subOrgModel `tfsdk:"sub_orgs"`
 }
 
-func (d *subOrgsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_sub_orgs"
+// subOrgsTypeName is the data source's name, by which the protocol server recognises its reads.
+const subOrgsTypeName = providerTypeName + "_sub_orgs"
+
+func (d *subOrgsDataSource) Metadata(_ context.Context, _ datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = subOrgsTypeName
 }
 
 func (d *subOrgsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
@@ -76,73 +81,86 @@ func (d *subOrgsDataSource) Configure(_ context.Context, req datasource.Configur
 }
 
 func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg subOrgsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
-	if resp.Diagnostics.HasError() {
+	state, diags := readSubOrgs(ctx, d.data, req.Config)
+	resp.Diagnostics.Append(diags...)
+	if diags.HasError() {
 		return
+	}
+	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
+}
+
+// subOrgsPreparedState is the state of invent_sub_orgs with its list written beforehand, page by page.
+type subOrgsPreparedState struct {
+	ID        types.String `tfsdk:"id"`
+	OrgID     types.String `tfsdk:"org_id"`
+	NameRegex types.String `tfsdk:"name_regex"`
+	IDs       []string     `tfsdk:"ids"`
+	SubOrgs   encodedList  `tfsdk:"sub_orgs"`
+}
+
+// readSubOrgs is the read of invent_sub_orgs, whichever layer serves it (see protocolServer): the
+// configuration's sub-organizations, filtered, as the data source's state.
+func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (subOrgsPreparedState, diag.Diagnostics) {
+	var cfg subOrgsDataSourceModel
+	diags := config.Get(ctx, &cfg)
+	if diags.HasError() {
+		return subOrgsPreparedState{}, diags
 	}
 	var nameFilter *regexp.Regexp
 	if !cfg.NameRegex.IsNull() {
 		var err error
 		if nameFilter, err = regexp.Compile(cfg.NameRegex.ValueString()); err != nil {
 			// The validator skips a value unknown at plan time, so one known only now is checked here.
-			resp.Diagnostics.AddError("Invalid regular expression", "name_regex: "+err.Error())
-			return
+			diags.AddError("Invalid regular expression", "name_regex: "+err.Error())
+			return subOrgsPreparedState{}, diags
 		}
 	}
 	orgID := cfg.OrgID.ValueString()
 	start := time.Now()
-	subOrgsType := resp.State.Schema.Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["sub_orgs"].(tftypes.List)
-	var pages []convertedSubOrgs
-	// Each page is converted into state values as soon as it arrives, while the next ones are still
-	// on their way: with thousands of sub-organizations the conversion costs as much as the requests.
-	// Pages come in order, 1 to the last, from one goroutine.
-	err := d.data.client.VisitSubOrgPages(ctx, orgID, func(_ int, subOrgs []client.SubOrg) error {
-		var converted convertedSubOrgs
+	subOrgType := config.Schema.Type().TerraformType(ctx).(tftypes.Object).AttributeTypes["sub_orgs"].(tftypes.List).ElementType
+	var mu sync.Mutex
+	pages := map[int]keptSubOrgs{}
+	// Each page is filtered and written into state as soon as it arrives, while the next ones are
+	// still on their way: with thousands of sub-organizations that costs as much as the requests.
+	err := data.client.VisitSubOrgPages(ctx, orgID, func(page int, subOrgs []client.SubOrg) error {
+		var kept keptSubOrgs
+		var models []subOrgModel
 		for _, so := range subOrgs {
-			if nameFilter != nil && !nameFilter.MatchString(so.Name) {
-				continue
+			if nameFilter == nil || nameFilter.MatchString(so.Name) {
+				kept.ids = append(kept.ids, so.ID)
+				models = append(models, newSubOrgModel(so))
 			}
-			value, err := terraformValue(ctx, subOrgsType.ElementType, reflect.ValueOf(newSubOrgModel(so)))
-			if err != nil {
-				return fmt.Errorf("sub-organization %s: %w", so.ID, err)
-			}
-			converted.ids = append(converted.ids, so.ID)
-			converted.values = append(converted.values, value)
 		}
-		pages = append(pages, converted)
+		var err error
+		if kept.encoded, err = encodeElements(subOrgType, models); err != nil {
+			return fmt.Errorf("page %d: %w", page, err)
+		}
+		mu.Lock()
+		pages[page] = kept
+		mu.Unlock()
 		return nil
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID), err)
-		return
+		addAPIError(&diags, fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID), err)
+		return subOrgsPreparedState{}, diags
 	}
-	state := subOrgsPreparedState{ID: cfg.OrgID, OrgID: cfg.OrgID, NameRegex: cfg.NameRegex, IDs: []string{}, SubOrgs: []tftypes.Value{}}
-	for _, page := range pages {
-		state.IDs = append(state.IDs, page.ids...)
-		state.SubOrgs = append(state.SubOrgs, page.values...)
+	state := subOrgsPreparedState{ID: cfg.OrgID, OrgID: cfg.OrgID, NameRegex: cfg.NameRegex, IDs: []string{}, SubOrgs: encodedList{}}
+	for page := 1; page <= len(pages); page++ {
+		state.IDs = append(state.IDs, pages[page].ids...)
+		state.SubOrgs = append(state.SubOrgs, pages[page].encoded)
 	}
-	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
-	// The read's own cost, requests and conversion, apart from what Terraform then does with the
-	// result; make bench reads it from the log.
+	// The read's own cost, its requests and writing the result, apart from what Terraform then
+	// does with it; make bench reads it from the log.
 	tflog.Debug(ctx, "Read sub-organizations", map[string]any{
-		"org_id": orgID, "sub_orgs": len(state.SubOrgs), "read_ms": time.Since(start).Milliseconds(),
+		"org_id": orgID, "sub_orgs": len(state.IDs), "read_ms": time.Since(start).Milliseconds(),
 	})
+	return state, diags
 }
 
-// convertedSubOrgs is one page of sub-organizations, filtered and converted into state values.
-type convertedSubOrgs struct {
-	ids    []string
-	values []tftypes.Value
-}
-
-// subOrgsPreparedState is the state of invent_sub_orgs with its list converted beforehand, page by page.
-type subOrgsPreparedState struct {
-	ID        types.String    `tfsdk:"id"`
-	OrgID     types.String    `tfsdk:"org_id"`
-	NameRegex types.String    `tfsdk:"name_regex"`
-	IDs       []string        `tfsdk:"ids"`
-	SubOrgs   []tftypes.Value `tfsdk:"sub_orgs"`
+// keptSubOrgs is one page of sub-organizations, filtered and written into state.
+type keptSubOrgs struct {
+	ids     []string
+	encoded encodedElements
 }
 
 // validRegexp checks at plan time that a string compiles as a Go (RE2) regular expression, and

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 
 	"github.com/orgkit/terraform-provider-invent/internal/provider"
@@ -46,7 +45,7 @@ func run(ctx context.Context, out string) error {
 
 // providerSchemas is the JSON document of `terraform providers schema -json` for this provider alone.
 func providerSchemas(ctx context.Context) (map[string]any, error) {
-	server, err := providerserver.NewProtocol6WithError(provider.New("docs")())()
+	server, err := provider.NewProtocol6("docs")()
 	if err != nil {
 		return nil, err
 	}
