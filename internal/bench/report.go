@@ -31,6 +31,8 @@ type sample struct {
 	byRoute     map[string]int64
 	// providerRead is the data source's own read, as the provider logged it; 0 for other runs.
 	providerRead time.Duration
+	// providerTime is the time the provider spent serving RPCs (exclusive.go); 0 when not measured.
+	providerTime time.Duration
 }
 
 // measurement is the samples of one thing measured.
@@ -122,6 +124,7 @@ type report struct {
 	apply, floor, refresh, unbatched, limited *measurement // the managed invent resources
 	builtinApply, builtinPlan                 *measurement // terraform_data
 	dataSource                                *measurement
+	exclusive                                 *exclusiveReport // nil when not measured
 }
 
 // bar is one criterion of the bar, judged.
@@ -162,7 +165,7 @@ func (r *report) bars() []bar {
 	limitedRatio := pairedRatio(r.limited, r.refresh)
 	dsRequests, dsLimit := r.dataSource.requests(), dataSourceRequestLimit(r.opts.dataSourceSubOrgs)
 	dsRead := r.dataSource.medianProviderRead()
-	return []bar{
+	return append([]bar{
 		{
 			name:     fmt.Sprintf("refresh plan of %d resources at most %.1fx the -refresh=false plan", r.opts.resources, maxRefreshToFloor),
 			measured: fmt.Sprintf("%.2fx", refreshRatio),
@@ -198,7 +201,7 @@ func (r *report) bars() []bar {
 			met:      dsRead < maxDataSourceTime,
 			timing:   true,
 		},
-	}
+	}, r.exclusive.bars()...)
 }
 
 func (r *report) missedBars() []bar {
@@ -255,6 +258,7 @@ func (r *report) markdown() string {
 	w("  terraform-plugin-framework moving %d full sub-organization objects through the plan, which", r.opts.dataSourceSubOrgs)
 	w("  no number of requests changes: the framework walks every value of the result again")
 	w("  (ReifyNullCollectionBlocks, then semantic equality), and Terraform decodes and plans it.")
+	r.exclusive.markdown(w)
 	w("")
 	w("## The bar")
 	w("")
