@@ -20,21 +20,7 @@ const linksExclusiveAddr = "invent_invite_links_exclusive.all"
 
 // linksExclusiveConfig is the resource for orgID with inviteIDs, and an import block when imported.
 func linksExclusiveConfig(orgID string, imported bool, inviteIDs ...string) string {
-	config := fmt.Sprintf(`
-resource "invent_invite_links_exclusive" "all" {
-  org_id     = %q
-  invite_ids = %s
-}
-`, orgID, hclStrings(inviteIDs))
-	if imported {
-		config += fmt.Sprintf(`
-import {
-  to = %s
-  id = %q
-}
-`, linksExclusiveAddr, orgID)
-	}
-	return config
+	return exclusiveTestConfig("invent_invite_links_exclusive", "invite_ids", orgID, imported, inviteIDs)
 }
 
 // createLink creates a link through the API, outside Terraform, and returns its ID: a link to the

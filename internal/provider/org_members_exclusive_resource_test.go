@@ -25,19 +25,25 @@ const membersExclusiveAddr = "invent_org_members_exclusive.all"
 
 // membersExclusiveConfig is the resource for orgID with userIDs, and an import block when imported.
 func membersExclusiveConfig(orgID string, imported bool, userIDs ...string) string {
-	config := fmt.Sprintf(`
-resource "invent_org_members_exclusive" "all" {
-  org_id   = %q
-  user_ids = %s
+	return exclusiveTestConfig("invent_org_members_exclusive", "user_ids", orgID, imported, userIDs)
 }
-`, orgID, hclStrings(userIDs))
+
+// exclusiveTestConfig is the exclusive resource "all" of resourceType for orgID with ids in its list
+// attribute, and an import block when imported.
+func exclusiveTestConfig(resourceType, attribute, orgID string, imported bool, ids []string) string {
+	config := fmt.Sprintf(`
+resource %q "all" {
+  org_id = %q
+  %s = %s
+}
+`, resourceType, orgID, attribute, hclStrings(ids))
 	if imported {
 		config += fmt.Sprintf(`
 import {
-  to = %s
+  to = %s.all
   id = %q
 }
-`, membersExclusiveAddr, orgID)
+`, resourceType, orgID)
 	}
 	return config
 }
