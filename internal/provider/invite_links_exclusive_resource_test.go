@@ -181,3 +181,25 @@ func TestInviteLinksExclusiveResource_modifyPlan(t *testing.T) {
 		t.Errorf("got %v", diags)
 	}
 }
+
+// Malformed lists and import IDs of both exclusive resources are refused before any request.
+func TestAccExclusive_badInput(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	expectPlanErrors(t, map[string]planErrorCase{
+		"duplicate user ID": {env.providerConfig(membersExclusiveConfig(env.OrgID, false, "usr_max", "usr_olivia", "usr_max")),
+			messageRegexp(`Duplicate ID`, `Attribute user_ids[2] lists "usr_max" again (first at user_ids[0]): list each ID once`)},
+		"malformed invite ID": {env.providerConfig(linksExclusiveConfig(env.OrgID, false, "inv 1")),
+			messageRegexp(`Invalid ID`, `Attribute invite_ids[0] must be an ID of letters, digits, '_' and '-', got: "inv 1"`)},
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:            env.providerConfig(linksExclusiveConfig(env.OrgID, false)),
+			ResourceName:      linksExclusiveAddr,
+			ImportState:       true,
+			ImportStateIdFunc: func(*terraform.State) (string, error) { return "org_acme/inv_1", nil },
+			ExpectError: messageRegexp(`Invalid import ID`, `the import ID of invent_invite_links_exclusive is the `+
+				`organization's ID (letters, digits, '_' and '-', or "c" for the token's own organization); got "org_acme/inv_1"`),
+		}},
+	})
+}
