@@ -15,8 +15,9 @@ import (
 // duplicates and its plan modifier ignores order. A set attribute would say so in the schema, but
 // terraform-plugin-framework v1.19 handles sets in quadratic time (issues #1314 and #1322: duplicate
 // detection, SetValue.Equal and the semantic-equality walk of every refresh compare every pair of
-// elements), which made a plan of 1,305 IDs take 15 s in a trial. Every step here is linear: the
-// framework compares lists index by index, and these helpers use maps.
+// elements): in a trial with a set attribute, the refreshing plan of 1,305 IDs cost 33 s of provider
+// time, against 0.5 s with this list (make bench, the same 2-core machine minutes apart). Every step
+// here is linear: the framework compares lists index by index, and these helpers use maps.
 
 // uniqueIDs validates a list of API IDs in one pass: every known element is an ID, none is null, and
 // none appears twice.
