@@ -7,8 +7,10 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -290,29 +292,99 @@ func TestAccOrgMembersExclusive_scale(t *testing.T) {
 	}
 }
 
-// exclusiveModifyPlan calls r's ModifyPlan with the IDs of the state and the plan (in the list
-// attribute named attribute) and returns its diagnostics.
-func exclusiveModifyPlan(t *testing.T, r fwresource.ResourceWithModifyPlan, attribute, orgID string, state, planned []string) diag.Diagnostics {
+// exclusiveRaw is a plan or state of the exclusive resource r for orgID, with ids in its list
+// attribute named attribute, for tests that call the resource's methods directly.
+func exclusiveRaw(t *testing.T, r fwresource.Resource, attribute, orgID string, ids []string) tfsdk.Plan {
 	t.Helper()
 	ctx := testContext(t)
 	sch := resourceSchema(t, r)
-	raw := func(ids []string) tftypes.Value {
-		list, err := idList(ids).ToTerraformValue(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tftypes.NewValue(sch.Type().TerraformType(ctx), map[string]tftypes.Value{
-			"id":       tftypes.NewValue(tftypes.String, orgID),
-			"org_id":   tftypes.NewValue(tftypes.String, orgID),
-			attribute:  list,
-			"timeouts": tftypes.NewValue(sch.Blocks["timeouts"].Type().TerraformType(ctx), nil),
-		})
+	list, err := idList(ids).ToTerraformValue(ctx)
+	if err != nil {
+		t.Fatal(err)
 	}
-	plan := tfsdk.Plan{Schema: sch, Raw: raw(planned)}
-	prior := tfsdk.State{Schema: sch, Raw: raw(state)}
+	return tfsdk.Plan{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), map[string]tftypes.Value{
+		"id":       tftypes.NewValue(tftypes.String, orgID),
+		"org_id":   tftypes.NewValue(tftypes.String, orgID),
+		attribute:  list,
+		"timeouts": tftypes.NewValue(sch.Blocks["timeouts"].Type().TerraformType(ctx), nil),
+	})}
+}
+
+// exclusiveModifyPlan calls r's ModifyPlan with the IDs of the state and the plan and returns its
+// diagnostics.
+func exclusiveModifyPlan(t *testing.T, r fwresource.ResourceWithModifyPlan, attribute, orgID string, state, planned []string) diag.Diagnostics {
+	t.Helper()
+	plan := exclusiveRaw(t, r, attribute, orgID, planned)
+	prior := tfsdk.State(exclusiveRaw(t, r, attribute, orgID, state))
 	resp := fwresource.ModifyPlanResponse{Plan: plan}
-	r.ModifyPlan(ctx, fwresource.ModifyPlanRequest{Plan: plan, State: prior, Config: tfsdk.Config{Schema: sch, Raw: plan.Raw}}, &resp)
+	r.ModifyPlan(testContext(t), fwresource.ModifyPlanRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}, &resp)
 	return resp.Diagnostics
+}
+
+// exclusiveUpdate calls r's Update with the IDs of the state and the plan and returns the IDs it
+// records and its diagnostics.
+func exclusiveUpdate(t *testing.T, r fwresource.Resource, attribute, orgID string, state, planned []string) ([]string, diag.Diagnostics) {
+	t.Helper()
+	plan := exclusiveRaw(t, r, attribute, orgID, planned)
+	prior := tfsdk.State(exclusiveRaw(t, r, attribute, orgID, state))
+	resp := fwresource.UpdateResponse{State: prior}
+	r.Update(testContext(t), fwresource.UpdateRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}, &resp)
+	var recorded types.List
+	if diags := resp.State.GetAttribute(testContext(t), path.Root(attribute), &recorded); diags.HasError() {
+		t.Fatal(diags)
+	}
+	ids, _ := idsOf(recorded)
+	return ids, resp.Diagnostics
+}
+
+// Apply checks the listed IDs again before the first removal, and a token that is no ADMIN removes
+// nobody (the API's 202): Update called directly, as a plan made before the change would.
+func TestOrgMembersExclusiveResource_update(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	const maxID, olivia = emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
+	extra := inviteMembers(t, env, "extra@example.com")[0]
+	newResource := func(api *client.Client) *orgMembersExclusiveResource {
+		return &orgMembersExclusiveResource{exclusiveResource[client.Member]{data: newProviderData(api, true), kind: orgMembersExclusive}}
+	}
+
+	t.Run("not a member", func(t *testing.T) {
+		ids, diags := exclusiveUpdate(t, newResource(env.Admin), "user_ids", env.OrgID,
+			[]string{maxID, olivia, extra}, []string{olivia, extra, "usr_nina"})
+		wantOneError(t, diags, "Not members of the organization", "user_ids lists an ID that is not a member of organization "+
+			"\"org_acme\":\n\n  - usr_nina\n\ninvent_org_members_exclusive never adds a member: invite each with an "+
+			"invent_org_member and list its user_id, or take the ID out of user_ids. Nothing was removed.")
+		if !slices.Equal(ids, []string{maxID, olivia, extra}) {
+			t.Errorf("recorded %q, want the prior state", ids)
+		}
+		mustCheck(t, membersAre(t, env, emulator.DefaultAdminUserID, maxID, olivia, extra))
+	})
+	t.Run("no ADMIN token", func(t *testing.T) {
+		if env.Member == nil {
+			t.Skip("needs INVENT_ACC_MEMBER_TOKEN")
+		}
+		// Max's own token: Max is implicit, and his removal of the extra member is only a request.
+		ids, diags := exclusiveUpdate(t, newResource(env.Member), "user_ids", env.OrgID,
+			[]string{olivia, extra}, []string{olivia})
+		wantOneError(t, diags, "Cannot remove extra@example.com from the organization", "The API answered 202 Accepted: "+
+			"the API token's user is not an ADMIN of organization \"org_acme\", so the API only sent a removal request to the "+
+			"organization's admins and removed nobody. extra@example.com (user "+extra+") is still a member, Terraform keeps "+
+			"it in user_ids, and no further member was removed.\n\nRemoving members needs an ADMIN token: run again with "+
+			"the API token of an ADMIN of the organization.")
+		if !slices.Equal(ids, []string{olivia, extra}) {
+			t.Errorf("recorded %q, want the member that was not removed kept", ids)
+		}
+		mustCheck(t, membersAre(t, env, emulator.DefaultAdminUserID, maxID, olivia, extra))
+	})
+	t.Run("removes exactly what the plan showed", func(t *testing.T) {
+		late := inviteMembers(t, env, "late@example.com")[0] // not in the state: not removed
+		ids, diags := exclusiveUpdate(t, newResource(env.Admin), "user_ids", env.OrgID,
+			[]string{maxID, olivia, extra}, []string{olivia})
+		if len(diags) != 0 || !slices.Equal(ids, []string{olivia}) {
+			t.Errorf("recorded %q with %v", ids, diags)
+		}
+		mustCheck(t, membersAre(t, env, emulator.DefaultAdminUserID, olivia, late))
+	})
 }
 
 // The warning's text, and the plan-time refusals, from ModifyPlan called directly.
