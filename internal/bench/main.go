@@ -55,6 +55,7 @@ func benchMain() int {
 type options struct {
 	resources         int
 	dataSourceSubOrgs int
+	exclusiveMembers  int
 	runs              int
 	applyRuns         int
 	latency           time.Duration
@@ -72,6 +73,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.SetOutput(stderr)
 	fs.IntVar(&o.resources, "n", 1000, "managed resources: half invent_invite_link, half invent_sub_org_membership")
 	fs.IntVar(&o.dataSourceSubOrgs, "suborgs", 10000, "sub-organizations the invent_sub_orgs data source reads")
+	fs.IntVar(&o.exclusiveMembers, "members", 1305, "user IDs of the invent_org_members_exclusive measured (exclusive.go)")
 	fs.IntVar(&o.runs, "runs", 5, "runs of each plan; the report gives the median")
 	fs.IntVar(&o.applyRuns, "apply-runs", 3, "runs of each apply, each from an empty state")
 	fs.DurationVar(&o.latency, "latency", 50*time.Millisecond, "latency the emulator adds to every request")
@@ -104,6 +106,8 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
 	case o.resources < 2 || o.resources%2 != 0:
 		return o, fmt.Errorf("-n must be an even number of at least 2, got %d", o.resources)
+	case o.exclusiveMembers < 2:
+		return o, fmt.Errorf("-members must be at least 2, got %d", o.exclusiveMembers)
 	case o.dataSourceSubOrgs < 1 || o.runs < 1 || o.applyRuns < 1 || o.rateLimit < 1 || o.latency < 0:
 		return o, errors.New("-suborgs, -runs, -apply-runs and -rate-limit must be positive and -latency not negative")
 	}

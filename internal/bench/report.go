@@ -33,6 +33,8 @@ type sample struct {
 	// providerRead is the data source's own read and providerServed the provider's whole ReadDataSource
 	// around it, request to response, as the provider logged them; 0 for other runs.
 	providerRead, providerServed time.Duration
+	// providerTime is the time the provider spent serving RPCs (exclusive.go); 0 when not measured.
+	providerTime time.Duration
 }
 
 // measurement is the samples of one thing measured.
@@ -134,6 +136,7 @@ type report struct {
 	apply, floor, refresh, unbatched, limited *measurement // the managed invent resources
 	builtinApply, builtinPlan                 *measurement // terraform_data
 	dataSource                                *measurement
+	exclusive                                 *exclusiveReport // nil when not measured
 }
 
 // bar is one criterion of the bar, judged.
@@ -176,7 +179,7 @@ func (r *report) bars() []bar {
 	limitedRatio := pairedRatio(r.limited, r.refresh)
 	dsRequests, dsLimit := r.dataSource.requests(), dataSourceRequestLimit(r.opts.dataSourceSubOrgs)
 	dsRead, dsShare := r.dataSource.medianProviderRead(), r.dataSource.medianProviderShare()
-	return []bar{
+	return append([]bar{
 		{
 			name:     fmt.Sprintf("refresh plan of %d resources at most %.1fx the -refresh=false plan", r.opts.resources, maxRefreshToFloor),
 			measured: fmt.Sprintf("%.2fx", refreshRatio),
@@ -219,7 +222,7 @@ func (r *report) bars() []bar {
 			met:      dsShare <= maxProviderShare,
 			timing:   true,
 		},
-	}
+	}, r.exclusive.bars()...)
 }
 
 func (r *report) missedBars() []bar {
@@ -281,6 +284,7 @@ func (r *report) markdown() string {
 	w("  plan less the provider's ReadDataSource, is %s (median of the runs): starting the provider, then", seconds(r.dataSource.medianTerraformShare()))
 	w("  decoding the result and writing it into each state the plan keeps, every write going over all")
 	w("  its values again, which no work in the provider changes.")
+	r.exclusive.markdown(w)
 	w("")
 	w("## The bar")
 	w("")

@@ -35,3 +35,13 @@ func adoptByImport(resourceType, id string) string {
 		"where %[1]s.<name> is this resource's address (shown with this error), or add an import "+
 		"block with id = %[2]q.", resourceType, id)
 }
+
+// adoptByImportBlock tells how to adopt what exists with an import block, for the error of a Create
+// that refuses to act without a plan a reviewer has seen: after the import, the next plan shows what
+// the resource changes (review says what it shows).
+func adoptByImportBlock(resourceType, id, review string) string {
+	return fmt.Sprintf("Adopt it instead: add this import block beside the resource, where %[1]s.<name> is "+
+		"this resource's address (shown with this error), then run terraform plan, %[3]s, and apply:\n\n"+
+		"  import {\n    to = %[1]s.<name>\n    id = %[2]q\n  }\n\n"+
+		"(or run terraform import %[1]s.<name> %[2]q).", resourceType, id, review)
+}

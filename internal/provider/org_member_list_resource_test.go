@@ -89,7 +89,7 @@ func TestProtocolListOrgMembers_includeResource(t *testing.T) {
 // The emulator answers pages of 2 here: 8 members are 4 pages.
 func TestProtocolListOrgMembers_limit(t *testing.T) {
 	e := newProtoEnv(t, protoOptions{interpose: smallPages(2)})
-	inviteMembers(t, e, 5)
+	inviteMembers(t, e.admin, emulator.DefaultParentOrgID, personEmails(5)...)
 	e.expectLimits(orgMemberType, membersRoute, map[string]any{"org_id": "c"}, []limitCase{
 		{limit: 2, results: 2, pagesFetched: 1},
 		{limit: 3, results: 3, pagesFetched: 2},
@@ -107,22 +107,19 @@ func TestProtocolListOrgMembers_errorMidStream(t *testing.T) {
 		return laterPages.Add(1) > 1
 	}
 	e := newProtoEnv(t, protoOptions{interpose: chain(smallPages(2), failRequests(pageAfterSecond, http.StatusForbidden, &failed))})
-	inviteMembers(t, e, 3)
+	inviteMembers(t, e.admin, emulator.DefaultParentOrgID, personEmails(3)...)
 	results := e.list(orgMemberType, listBlock{config: map[string]any{"org_id": "c", "search": "example"}})
 	expectErrorAfter(t, results, 4, `Cannot list the members of organization "org_acme"`, "injected 403",
 		"The token's user lacks the permission")
 }
 
-// inviteMembers invites n addresses person-1@example.org... to the parent organization.
-func inviteMembers(t *testing.T, e *protoEnv, n int) {
-	t.Helper()
-	emails := make([]client.InviteEmail, n)
+// personEmails is n addresses, person-1@example.org and on.
+func personEmails(n int) []string {
+	emails := make([]string, n)
 	for i := range emails {
-		emails[i] = client.InviteEmail{Email: fmt.Sprintf("person-%d@example.org", i+1)}
+		emails[i] = fmt.Sprintf("person-%d@example.org", i+1)
 	}
-	if _, err := e.admin.InviteByEmail(t.Context(), emulator.DefaultParentOrgID, client.InviteRequest{Emails: emails}); err != nil {
-		t.Fatal(err)
-	}
+	return emails
 }
 
 // TestAccOrgMemberList_query runs `terraform query` with the real CLI; CLIs older than Terraform

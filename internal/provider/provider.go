@@ -229,6 +229,8 @@ func (p *InventProvider) Resources(_ context.Context) []func() resource.Resource
 		NewInviteLinkResource,
 		NewSubOrgMembershipResource,
 		NewOrgMemberResource,
+		NewOrgMembersExclusiveResource,
+		NewInviteLinksExclusiveResource,
 	}
 }
 

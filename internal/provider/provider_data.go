@@ -22,6 +22,9 @@ type providerData struct {
 	callerMu     sync.Mutex
 	caller       *client.User
 	callerFlight singleflight.Group
+
+	// listings are what the exclusive resources' refreshes listed, for their plans in the same process.
+	listings listingMemo
 }
 
 func newProviderData(api *client.Client, batchReads bool) *providerData {
