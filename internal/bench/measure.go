@@ -31,6 +31,9 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 	if err := b.measureDataSource(ctx, rep); err != nil {
 		return nil, err
 	}
+	if err := b.measureSmallConfig(ctx, rep); err != nil {
+		return nil, err
+	}
 	if err := b.measureExclusive(ctx, rep); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 const (
 	maxRefreshToFloor      = 1.5  // refreshing plan / -refresh=false plan
 	maxRequestsPerResource = 0.05 // during the refreshing plan
+	maxApplyRequests       = 1.05 // per resource, during an apply from an empty state
 	maxLimitedToUnlimited  = 1.2  // rate-limited refresh / unlimited refresh
 	maxDataSourceTime      = 2 * time.Second
 	maxProviderShare       = 2500 * time.Millisecond // the data source's ReadDataSource, request to response
@@ -136,7 +137,8 @@ type report struct {
 	apply, floor, refresh, unbatched, limited *measurement // the managed invent resources
 	builtinApply, builtinPlan                 *measurement // terraform_data
 	dataSource                                *measurement
-	exclusive                                 *exclusiveReport // nil when not measured
+	exclusive                                 *exclusiveReport   // nil when not measured
+	smallConfig                               *smallConfigReport // nil when not measured
 }
 
 // bar is one criterion of the bar, judged.
@@ -192,6 +194,11 @@ func (r *report) bars() []bar {
 			met:      perResource <= maxRequestsPerResource,
 		},
 		{
+			name:     fmt.Sprintf("apply of %d resources at most %.2f API requests per resource", r.opts.resources, maxApplyRequests),
+			measured: fmt.Sprintf("%.3f (%d requests)", r.apply.requestsPerResource(), r.apply.requests()),
+			met:      r.apply.requestsPerResource() <= maxApplyRequests,
+		},
+		{
 			name:     fmt.Sprintf("refresh with %d requests a minute gets no 429", r.opts.rateLimit),
 			measured: fmt.Sprintf("%d rate-limited", r.limited.rateLimited()),
 			met:      r.limited.rateLimited() == 0,
@@ -222,7 +229,7 @@ func (r *report) bars() []bar {
 			met:      dsShare <= maxProviderShare,
 			timing:   true,
 		},
-	}, r.exclusive.bars()...)
+	}, slices.Concat(r.exclusive.bars(), r.smallConfig.bars())...)
 }
 
 func (r *report) missedBars() []bar {
@@ -284,6 +291,7 @@ func (r *report) markdown() string {
 	w("  plan less the provider's ReadDataSource, is %s (median of the runs): starting the provider, then", seconds(r.dataSource.medianTerraformShare()))
 	w("  decoding the result and writing it into each state the plan keeps, every write going over all")
 	w("  its values again, which no work in the provider changes.")
+	r.smallConfig.markdown(w)
 	r.exclusive.markdown(w)
 	w("")
 	w("## The bar")
