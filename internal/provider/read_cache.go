@@ -106,13 +106,14 @@ func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID 
 	return c.getInviteLink(ctx, orgID, inviteID)
 }
 
-// SubOrgAsRead is the sub-organization as this process last read or wrote it, or else what one GET
-// returns: what a plan-time check needs, never a listing.
+// SubOrgAsRead is the sub-organization as this process last read or wrote it, or else what SubOrg
+// reads: what a plan-time check needs. A lone check costs one GET, never a listing; many checks of
+// one organization are answered by its listing when that costs less.
 func (c *readCache) SubOrgAsRead(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	if so, ok := c.CachedSubOrg(parentID, subOrgID); ok {
 		return so, nil
 	}
-	return c.getAndKeepSubOrg(ctx, parentID, subOrgID)
+	return c.SubOrg(ctx, parentID, subOrgID)
 }
 
 // CachedSubOrg is the sub-organization as this process last read or wrote it, without a request.
@@ -213,9 +214,11 @@ type listing[T any] struct {
 	fetching  bool // a page fetch is under way
 	remaining int  // pages still to fetch, once the API has said; else remainingUnknown
 	waiting   int  // Reads looking for an object in this listing
-	// windowEnds is when the first Reads stop waiting for company, set by the first Read to arrive:
-	// a listing waits for company once, so that Reads arriving one by one are not slowed down.
-	windowEnds time.Time
+	// windowEnds is when the Reads waiting for company stop waiting: a Read that finds no window open
+	// opens one, unless maxLonelyWindows windows have closed without company already, so that Reads
+	// arriving one by one are not slowed down for long.
+	windowEnds    time.Time
+	lonelyWindows int
 
 	// next fetches the page after the last one fetched, and says whether it was the last and how
 	// many pages remain (remainingUnknown when the API does not say). Calls never overlap.
@@ -230,11 +233,8 @@ func newListing[T any](next func(context.Context) ([]T, bool, int, error), key f
 // lookup finds id in the listing l, fetching pages while the rule above allows. found is false when
 // the Read must make its own request.
 func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) (item T, found bool, err error) {
-	waitedForOthers := false
+	waitedForOthers, openedWindow := false, false
 	c.mu.Lock()
-	if l.windowEnds.IsZero() {
-		l.windowEnds = time.Now().Add(c.window)
-	}
 	l.waiting++
 	defer func() {
 		l.waiting--
@@ -254,15 +254,22 @@ func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) 
 			// The page under way may hold it.
 		case l.affordable(c.answered - c.pages):
 			l.fetchLocked(ctx, c)
-		case !l.probed && untilWindowEnds > 0:
-			wake = time.After(untilWindowEnds)
-		case !l.probed && l.waiting >= 2:
+		case !l.probed && l.waiting >= 2 && untilWindowEnds <= 0:
 			l.probed = true
 			l.fetchLocked(ctx, c)
+		case !l.probed && untilWindowEnds > 0:
+			wake = time.After(untilWindowEnds)
+		case !l.probed && !openedWindow && l.lonelyWindows < maxLonelyWindows:
+			openedWindow = true
+			l.windowEnds = time.Now().Add(c.window)
+			wake = time.After(c.window)
 		case c.fetching > 0 && !waitedForOthers:
 			// A page of another listing may answer Reads, and so pay for one of this listing.
 			waitedForOthers = true
 		default:
+			if openedWindow && !l.probed {
+				l.lonelyWindows++
+			}
 			return item, false, nil
 		}
 		changed := c.changed
@@ -277,6 +284,11 @@ func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) 
 		c.mu.Lock()
 	}
 }
+
+// maxLonelyWindows is how many times a listing's Reads wait for company in vain before they stop
+// waiting: Reads that come one at a time (-parallelism=1, or one resource of the organization) then
+// cost at most that many windows.
+const maxLonelyWindows = 5
 
 // affordable reports whether balance (the Reads the listings answered less the pages fetched) pays
 // for the next page; or, when the API has said how many pages remain, whether balance and the Reads

@@ -87,9 +87,11 @@ func (f *fakeListings) readCache() *readCache {
 
 func (f *fakeListings) requests() int64 { return f.gets.Load() + f.pages.Load() }
 
-// fakeRead is one resource's Read: a membership's sub-organization or an organization link.
+// fakeRead is one resource's Read: a membership's sub-organization or an organization link, after
+// before, the time its worker spends on other work first.
 type fakeRead struct {
 	subOrgID, linkID string
+	before           time.Duration
 }
 
 // refresh reads every one of reads through c the way Terraform does, with `parallelism` workers,
@@ -102,6 +104,7 @@ func refresh(t *testing.T, c *readCache, reads []fakeRead, parallelism int) {
 	for range parallelism {
 		wg.Go(func() {
 			for r := range work {
+				time.Sleep(r.before)
 				if r.subOrgID != "" {
 					so, err := c.SubOrg(ctx, fakeOrgID, r.subOrgID)
 					if err != nil || so.ID != r.subOrgID {
@@ -182,24 +185,41 @@ func TestReadCache_costIsBoundedByOneRequestPerRead(t *testing.T) {
 	}
 }
 
-// A lone Read of an organization waits a short window for company, then makes its own GET; later
-// lone Reads of that organization no longer wait.
-func TestReadCache_loneReadGetsWithoutListing(t *testing.T) {
+// A lone Read of an organization waits a short window for company, then makes its own GET; after
+// maxLonelyWindows windows in vain, lone Reads of that organization no longer wait.
+func TestReadCache_loneReadsGetWithoutListing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeListings(10_000, 0)
 		c := f.readCache()
+		const reads = maxLonelyWindows + 2
 		start := time.Now()
-		refresh(t, c, []fakeRead{{subOrgID: "org_05000"}}, 1)
-		if took := time.Since(start); took != c.window+requestLatency {
-			t.Errorf("the first lone Read took %s, want the window %s and one request %s", took, c.window, requestLatency)
+		for i := range reads {
+			refresh(t, c, []fakeRead{{subOrgID: fmt.Sprintf("org_%05d", 1000*i)}}, 1)
 		}
-		start = time.Now()
-		refresh(t, c, []fakeRead{{subOrgID: "org_06000"}}, 1)
-		if took := time.Since(start); took != requestLatency {
-			t.Errorf("a later lone Read took %s, want one request %s", took, requestLatency)
+		if took, want := time.Since(start), maxLonelyWindows*c.window+reads*requestLatency; took != want {
+			t.Errorf("%d lone Reads took %s, want %d windows and %d requests: %s", reads, took, maxLonelyWindows, reads, want)
 		}
-		if f.gets.Load() != 2 || f.pages.Load() != 0 {
-			t.Errorf("%d GETs and %d pages, want 2 GETs and no page", f.gets.Load(), f.pages.Load())
+		if f.gets.Load() != reads || f.pages.Load() != 0 {
+			t.Errorf("%d GETs and %d pages, want %d GETs and no page", f.gets.Load(), f.pages.Load(), reads)
+		}
+	})
+}
+
+// Reads that trickle in, as membership creates do between the other creates of an apply, still find
+// company within a window, and a listing of a few pages answers them.
+func TestReadCache_tricklingReadsShareTheListing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(153, 0)
+		c := f.readCache()
+		rng := rand.New(rand.NewPCG(1, 1))
+		var reads []fakeRead
+		for _, i := range rng.Perm(150) {
+			// Each worker creates a link or two first: the Reads arrive spread out.
+			reads = append(reads, fakeRead{subOrgID: f.subOrgs[i].ID, before: time.Duration(1+rng.IntN(3)) * requestLatency / 2})
+		}
+		refresh(t, c, reads, 10)
+		if f.requests() > 10 {
+			t.Errorf("%d requests (%d GETs, %d pages) for 150 Reads, want a few pages", f.requests(), f.gets.Load(), f.pages.Load())
 		}
 	})
 }
