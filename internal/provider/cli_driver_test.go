@@ -87,6 +87,7 @@ type cliWorkspace struct {
 // PATH.
 func newCLIWorkspace(t *testing.T, baseURL, token string, extraEnv ...string) *cliWorkspace {
 	t.Helper()
+	skipUnlessAcc(t)
 	tf := os.Getenv("TF_ACC_TERRAFORM_PATH")
 	if tf == "" {
 		var err error

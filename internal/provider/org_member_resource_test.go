@@ -389,8 +389,8 @@ resource "invent_org_member" "self" {
 // the emulator only the caller itself can be the last admin, which the plan already refuses, so
 // the resource's Update and Delete are called directly, as a plan made without the check would.
 func TestOrgMemberResource_lastAdminConflict(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	if err := env.needsEmulator(t).SetOrgRole(env.OrgID, emulator.DefaultOwnerUserID, client.OrgRoleStaff); err != nil {
+	env := newEmulatorEnv(t, emulator.Options{})
+	if err := env.Emulator.SetOrgRole(env.OrgID, emulator.DefaultOwnerUserID, client.OrgRoleStaff); err != nil {
 		t.Fatal(err)
 	}
 	ctx := testContext(t)

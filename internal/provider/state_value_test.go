@@ -22,7 +22,7 @@ func subOrgsState(t *testing.T) tfsdk.State {
 // The direct conversion gives exactly the value the framework's Set gives, for sub-organizations
 // with every field set (the fixture's), generated ones, and one with nothing but an ID and a name.
 func TestSetStateDirect_matchesStateSet(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: 3})
+	env := newEmulatorEnv(t, emulator.Options{GeneratedSubOrgs: 3})
 	ctx := testContext(t)
 	list, err := env.Admin.ListSubOrgs(ctx, env.OrgID)
 	if err != nil {
