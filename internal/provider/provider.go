@@ -101,8 +101,8 @@ func (p *InventProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 					"listing when that costs fewer requests than one `GET` per resource. A listing page is " +
 					"fetched only when the Reads the listings already answered pay for it, or, once the API " +
 					"has said how many pages remain, when the Reads waiting for them pay for all of them; " +
-					"the first page is fetched when two or more Reads of the organization wait for it at " +
-					"once. So a small configuration in a large organization costs one `GET` per resource " +
+					"the first page is fetched when a Read of the organization arrives while another is " +
+					"under way. So a small configuration in a large organization costs one `GET` per resource " +
 					"(plus at most one first page per organization), and a large one a few list pages. " +
 					"Space and collection links are never listed by the API and are always read on their " +
 					"own. Default `true`; set `false` for one `GET` per resource.",

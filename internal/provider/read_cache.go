@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"sync"
-	"time"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 )
@@ -22,17 +21,15 @@ import (
 //     fetched so far, pay for it (the balance); when the API has said how many pages remain (the
 //     link listing's count), the rest is fetched when the balance and the Reads waiting for it
 //     together pay for all of it, since it answers them all.
-//   - The first page of a listing is the exception: when two or more Reads of it arrive within a
-//     short window, its first page is fetched on their credit. That page answers them unless the
-//     organization holds more than one page; then at most one request was spent beyond one per Read.
+//   - The first page of a listing is the exception: when a Read of it arrives while another is under
+//     way (its GET included), the first page is fetched on their credit. That page answers them unless
+//     the organization holds more than one page; then at most one request was spent beyond one per
+//     Read. A lone Read never waits: it makes its GET at once.
 //
 // So a small configuration in a large organization reads with one GET per resource, while a large
 // configuration pays for its listings with the Reads that the first pages answer.
 type readCache struct {
 	enabled bool
-	// window is how long the first Reads of a listing wait for others: Terraform starts up to ten
-	// Reads at once, and only two or more can pay for a first page.
-	window time.Duration
 
 	getSubOrg      func(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error)
 	subOrgPage     func(ctx context.Context, parentID string, page int) ([]client.SubOrg, error)
@@ -52,14 +49,9 @@ type readCache struct {
 	fetched map[string]client.SubOrg
 }
 
-// defaultReadWindow is how long the first Reads of a listing wait for others. Terraform issues a
-// wave of Reads within a few milliseconds; this is short next to one API request.
-const defaultReadWindow = 25 * time.Millisecond
-
 func newReadCache(api *client.Client, enabled bool) *readCache {
 	return &readCache{
 		enabled:        enabled,
-		window:         defaultReadWindow,
 		getSubOrg:      api.GetSubOrg,
 		subOrgPage:     api.SubOrgPage,
 		getInviteLink:  api.GetInviteLink,
@@ -75,7 +67,10 @@ func newReadCache(api *client.Client, enabled bool) *readCache {
 // plan-time checks.
 func (c *readCache) SubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	if c.enabled {
-		so, found, err := lookup(ctx, c, c.subOrgListing(parentID), subOrgID)
+		l := c.subOrgListing(parentID)
+		l.begin(c)
+		defer l.end(c)
+		so, found, err := lookup(ctx, c, l, subOrgID)
 		if err != nil || found {
 			return &so, err
 		}
@@ -98,7 +93,10 @@ func (c *readCache) getAndKeepSubOrg(ctx context.Context, parentID, subOrgID str
 // are never in the organization's listing: read them with a GET of their own.
 func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID string) (*client.InviteLink, error) {
 	if c.enabled {
-		link, found, err := lookup(ctx, c, c.inviteLinkListing(orgID), inviteID)
+		l := c.inviteLinkListing(orgID)
+		l.begin(c)
+		defer l.end(c)
+		link, found, err := lookup(ctx, c, l, inviteID)
 		if err != nil || found {
 			return &link, err
 		}
@@ -214,11 +212,9 @@ type listing[T any] struct {
 	fetching  bool // a page fetch is under way
 	remaining int  // pages still to fetch, once the API has said; else remainingUnknown
 	waiting   int  // Reads looking for an object in this listing
-	// windowEnds is when the Reads waiting for company stop waiting: a Read that finds no window open
-	// opens one, unless maxLonelyWindows windows have closed without company already, so that Reads
-	// arriving one by one are not slowed down for long.
-	windowEnds    time.Time
-	lonelyWindows int
+	// active counts the Reads of this listing under way, the GETs of their own included: a Read that
+	// arrives while another is under way has company, and the two pay for a first page.
+	active int
 
 	// next fetches the page after the last one fetched, and says whether it was the last and how
 	// many pages remain (remainingUnknown when the API does not say). Calls never overlap.
@@ -233,7 +229,7 @@ func newListing[T any](next func(context.Context) ([]T, bool, int, error), key f
 // lookup finds id in the listing l, fetching pages while the rule above allows. found is false when
 // the Read must make its own request.
 func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) (item T, found bool, err error) {
-	waitedForOthers, openedWindow := false, false
+	waitedForOthers := false
 	c.mu.Lock()
 	l.waiting++
 	defer func() {
@@ -248,35 +244,24 @@ func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) 
 		if l.complete || l.failed {
 			return item, false, nil
 		}
-		var wake <-chan time.Time
-		switch untilWindowEnds := time.Until(l.windowEnds); {
+		switch {
 		case l.fetching:
 			// The page under way may hold it.
 		case l.affordable(c.answered - c.pages):
 			l.fetchLocked(ctx, c)
-		case !l.probed && l.waiting >= 2 && untilWindowEnds <= 0:
+		case !l.probed && l.active >= 2:
 			l.probed = true
 			l.fetchLocked(ctx, c)
-		case !l.probed && untilWindowEnds > 0:
-			wake = time.After(untilWindowEnds)
-		case !l.probed && !openedWindow && l.lonelyWindows < maxLonelyWindows:
-			openedWindow = true
-			l.windowEnds = time.Now().Add(c.window)
-			wake = time.After(c.window)
 		case c.fetching > 0 && !waitedForOthers:
 			// A page of another listing may answer Reads, and so pay for one of this listing.
 			waitedForOthers = true
 		default:
-			if openedWindow && !l.probed {
-				l.lonelyWindows++
-			}
 			return item, false, nil
 		}
 		changed := c.changed
 		c.mu.Unlock()
 		select {
 		case <-changed:
-		case <-wake:
 		case <-ctx.Done():
 			c.mu.Lock()
 			return item, false, ctx.Err()
@@ -285,10 +270,18 @@ func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) 
 	}
 }
 
-// maxLonelyWindows is how many times a listing's Reads wait for company in vain before they stop
-// waiting: Reads that come one at a time (-parallelism=1, or one resource of the organization) then
-// cost at most that many windows.
-const maxLonelyWindows = 5
+// begin and end bracket one Read of the listing, its GET of its own included.
+func (l *listing[T]) begin(c *readCache) {
+	c.mu.Lock()
+	l.active++
+	c.mu.Unlock()
+}
+
+func (l *listing[T]) end(c *readCache) {
+	c.mu.Lock()
+	l.active--
+	c.mu.Unlock()
+}
 
 // affordable reports whether balance (the Reads the listings answered less the pages fetched) pays
 // for the next page; or, when the API has said how many pages remain, whether balance and the Reads

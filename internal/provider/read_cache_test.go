@@ -185,19 +185,19 @@ func TestReadCache_costIsBoundedByOneRequestPerRead(t *testing.T) {
 	}
 }
 
-// A lone Read of an organization waits a short window for company, then makes its own GET; after
-// maxLonelyWindows windows in vain, lone Reads of that organization no longer wait.
-func TestReadCache_loneReadsGetWithoutListing(t *testing.T) {
+// A lone Read of an organization makes its own GET at once: Reads that come one at a time are not
+// slowed down, and no listing is fetched for them.
+func TestReadCache_loneReadsGetAtOnce(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeListings(10_000, 0)
 		c := f.readCache()
-		const reads = maxLonelyWindows + 2
+		const reads = 7
 		start := time.Now()
 		for i := range reads {
 			refresh(t, c, []fakeRead{{subOrgID: fmt.Sprintf("org_%05d", 1000*i)}}, 1)
 		}
-		if took, want := time.Since(start), maxLonelyWindows*c.window+reads*requestLatency; took != want {
-			t.Errorf("%d lone Reads took %s, want %d windows and %d requests: %s", reads, took, maxLonelyWindows, reads, want)
+		if took, want := time.Since(start), reads*requestLatency; took != want {
+			t.Errorf("%d lone Reads took %s, want %d requests: %s", reads, took, reads, want)
 		}
 		if f.gets.Load() != reads || f.pages.Load() != 0 {
 			t.Errorf("%d GETs and %d pages, want %d GETs and no page", f.gets.Load(), f.pages.Load(), reads)
@@ -206,7 +206,7 @@ func TestReadCache_loneReadsGetWithoutListing(t *testing.T) {
 }
 
 // Reads that trickle in, as membership creates do between the other creates of an apply, still find
-// company within a window, and a listing of a few pages answers them.
+// company in another Read under way, and a listing of a few pages answers them.
 func TestReadCache_tricklingReadsShareTheListing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeListings(153, 0)
@@ -224,9 +224,9 @@ func TestReadCache_tricklingReadsShareTheListing(t *testing.T) {
 	})
 }
 
-// Reads that arrive together share one page fetch; an organization of one page is then complete, and
-// every later Read of it costs nothing, including one of an object the listing lacks, which is
-// fetched on its own (an object created since, or gone).
+// Reads that arrive together share one page fetch (the first, alone when it arrived, makes its own
+// GET); an organization of one page is then complete, and every later Read of it costs nothing, but
+// one of an object the listing lacks, which is fetched on its own (an object created since, or gone).
 func TestReadCache_readsTogetherShareTheFirstPage(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := newFakeListings(80, 0)
@@ -236,15 +236,15 @@ func TestReadCache_readsTogetherShareTheFirstPage(t *testing.T) {
 			reads = append(reads, fakeRead{subOrgID: fmt.Sprintf("org_%05d", i)})
 		}
 		refresh(t, c, reads, 10)
-		if f.pages.Load() != 1 || f.gets.Load() != 0 {
-			t.Fatalf("%d pages and %d GETs, want 1 page", f.pages.Load(), f.gets.Load())
+		if f.pages.Load() != 1 || f.gets.Load() != 1 {
+			t.Fatalf("%d pages and %d GETs, want 1 page and the first Read's GET", f.pages.Load(), f.gets.Load())
 		}
 		refresh(t, c, []fakeRead{{subOrgID: "org_00042"}}, 1)
 		if _, err := c.SubOrg(t.Context(), fakeOrgID, "org_99999"); !client.IsNotFound(err) {
 			t.Errorf("a sub-organization the complete listing lacks: got %v, want the GET's 404", err)
 		}
-		if f.pages.Load() != 1 || f.gets.Load() != 1 {
-			t.Errorf("%d pages and %d GETs, want 1 page and the one GET of the missing sub-organization", f.pages.Load(), f.gets.Load())
+		if f.pages.Load() != 1 || f.gets.Load() != 2 {
+			t.Errorf("%d pages and %d GETs, want 1 page, the first Read's GET and the one of the missing sub-organization", f.pages.Load(), f.gets.Load())
 		}
 	})
 }
@@ -299,8 +299,8 @@ func TestReadCache_recordedWritesAreRead(t *testing.T) {
 		if err != nil || len(so.Members) != 0 {
 			t.Errorf("read after a leave: got %+v, %v; want the sub-organization as the API has it", so, err)
 		}
-		if f.pages.Load() != 1 || f.gets.Load() != 1 {
-			t.Errorf("%d pages and %d GETs, want the one page and one GET after the leave", f.pages.Load(), f.gets.Load())
+		if f.pages.Load() != 1 || f.gets.Load() != 2 {
+			t.Errorf("%d pages and %d GETs, want the one page, the first Read's GET and one GET after the leave", f.pages.Load(), f.gets.Load())
 		}
 	})
 }
