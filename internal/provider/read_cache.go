@@ -106,27 +106,15 @@ func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID 
 
 // SubOrgAsRead is the sub-organization as this process last read or wrote it, or else what SubOrg
 // reads: what a plan-time check needs. A lone check costs one GET, never a listing; many checks of
-// one organization are answered by its listing when that costs less.
+// one organization are answered by its listing when that costs less, and count as Reads it answered.
 func (c *readCache) SubOrgAsRead(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
-	if so, ok := c.CachedSubOrg(parentID, subOrgID); ok {
-		return so, nil
+	c.mu.Lock()
+	so, ok := c.fetched[subOrgID]
+	c.mu.Unlock()
+	if ok {
+		return &so, nil
 	}
 	return c.SubOrg(ctx, parentID, subOrgID)
-}
-
-// CachedSubOrg is the sub-organization as this process last read or wrote it, without a request.
-func (c *readCache) CachedSubOrg(parentID, subOrgID string) (*client.SubOrg, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if l, ok := c.subOrgs[parentID]; ok {
-		if so, ok := l.items[subOrgID]; ok {
-			return &so, true
-		}
-	}
-	if so, ok := c.fetched[subOrgID]; ok {
-		return &so, true
-	}
-	return nil, false
 }
 
 // RecordSubOrg keeps a sub-organization as a join of this process answered it. Within one apply, a

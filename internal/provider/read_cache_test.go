@@ -92,6 +92,7 @@ func (f *fakeListings) requests() int64 { return f.gets.Load() + f.pages.Load() 
 type fakeRead struct {
 	subOrgID, linkID string
 	before           time.Duration
+	check            bool // a plan-time check (SubOrgAsRead) rather than a Read
 }
 
 // refresh reads every one of reads through c the way Terraform does, with `parallelism` workers,
@@ -106,7 +107,11 @@ func refresh(t *testing.T, c *readCache, reads []fakeRead, parallelism int) {
 			for r := range work {
 				time.Sleep(r.before)
 				if r.subOrgID != "" {
-					so, err := c.SubOrg(ctx, fakeOrgID, r.subOrgID)
+					read := c.SubOrg
+					if r.check {
+						read = c.SubOrgAsRead
+					}
+					so, err := read(ctx, fakeOrgID, r.subOrgID)
 					if err != nil || so.ID != r.subOrgID {
 						t.Errorf("read of sub-organization %s: got %v, %v", r.subOrgID, so, err)
 					}
@@ -224,6 +229,22 @@ func TestReadCache_tricklingReadsShareTheListing(t *testing.T) {
 	})
 }
 
+// The plan-time checks of many creates in one organization share its listing as Reads do, and the
+// ones it answers pay for its pages.
+func TestReadCache_planChecksShareTheListing(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(503, 0)
+		var checks []fakeRead
+		for _, i := range rand.New(rand.NewPCG(2, 1)).Perm(500) {
+			checks = append(checks, fakeRead{subOrgID: f.subOrgs[i].ID, check: true})
+		}
+		refresh(t, f.readCache(), checks, 10)
+		if f.requests() > 25 {
+			t.Errorf("%d requests (%d GETs, %d pages) for 500 checks, want a few pages", f.requests(), f.gets.Load(), f.pages.Load())
+		}
+	})
+}
+
 // Reads that arrive together share one page fetch (the first, alone when it arrived, makes its own
 // GET); an organization of one page is then complete, and every later Read of it costs nothing, but
 // one of an object the listing lacks, which is fetched on its own (an object created since, or gone).
@@ -274,8 +295,8 @@ func TestReadCache_knownRemainderIsFetchedWhenPaidFor(t *testing.T) {
 	})
 }
 
-// A join recorded by this process is what a later read of that sub-organization returns, and a
-// leave makes the next read fetch it: within one apply, a membership's replacement leaves and joins
+// A join recorded by this process is what a later read or plan-time check of that sub-organization
+// returns, and a leave makes the next one fetch it: within one apply, a membership's replacement leaves and joins
 // again after other creates may have fetched the listing.
 func TestReadCache_recordedWritesAreRead(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -288,14 +309,11 @@ func TestReadCache_recordedWritesAreRead(t *testing.T) {
 		if err != nil || len(so.Members) != 1 {
 			t.Errorf("read after a join: got %+v, %v; want the joined sub-organization", so, err)
 		}
-		if cached, ok := c.CachedSubOrg(fakeOrgID, "org_00003"); !ok || len(cached.Members) != 1 {
-			t.Errorf("cached after a join: got %+v, %t", cached, ok)
+		if checked, err := c.SubOrgAsRead(t.Context(), fakeOrgID, "org_00003"); err != nil || len(checked.Members) != 1 {
+			t.Errorf("a plan-time check after a join: got %+v, %v; want the joined sub-organization", checked, err)
 		}
 		c.ForgetSubOrg("org_00003")
-		if _, ok := c.CachedSubOrg(fakeOrgID, "org_00003"); ok {
-			t.Error("a sub-organization left is still cached")
-		}
-		so, err = c.SubOrg(t.Context(), fakeOrgID, "org_00003")
+		so, err = c.SubOrgAsRead(t.Context(), fakeOrgID, "org_00003")
 		if err != nil || len(so.Members) != 0 {
 			t.Errorf("read after a leave: got %+v, %v; want the sub-organization as the API has it", so, err)
 		}
