@@ -81,7 +81,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", "BENCHMARKS.md", "write the report here, relative to the repository root; empty: stdout only")
 	fs.StringVar(&o.terraform, "terraform", "", "the terraform CLI; default: terraform on PATH")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configurations, logs, state) and print its path")
-	fs.BoolVar(&o.quick, "quick", false, "smoke run: 100 resources, 1,000 sub-organizations, one run of each, no report file unless -out is given")
+	fs.BoolVar(&o.quick, "quick", false, "smoke run: one run of each, 1,000 sub-organizations for the data source, no report file unless -out is given; the resources stay as many as the request bars name (-n)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
@@ -89,7 +89,6 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		quick := map[string]func(){
-			"n":          func() { o.resources = 100 },
 			"suborgs":    func() { o.dataSourceSubOrgs = 1000 },
 			"runs":       func() { o.runs = 1 },
 			"apply-runs": func() { o.applyRuns = 1 },

@@ -281,6 +281,7 @@ func (r *report) markdown() string {
 	w("  any run. Peak RSS is the largest `VmHWM` of any `terraform-provider-invent` process during the run,")
 	w("  polled every %s; Terraform starts the provider several times per command.", rssPollInterval)
 	w("- The batched refresh's requests by route: %s.", routes(r.refresh))
+	w("- The apply's requests by route (its worst run): %s.", routes(r.apply))
 	trips := dataSourceRoundTrips(r.dataSource.requests())
 	w("- `invent_sub_orgs` fetches its first page, then %d pages at a time, then the last page again: its %d requests are %d round trips,", client.DefaultPageConcurrency, r.dataSource.requests(), trips)
 	w("  %s at %s each. Of the plan's %s, the provider's share is its ReadDataSource from request to", seconds(time.Duration(trips)*r.opts.latency), r.opts.latency, seconds(r.dataSource.median()))
