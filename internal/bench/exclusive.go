@@ -47,14 +47,7 @@ func exclusiveConfig(userIDs []string) string {
 	for i, id := range userIDs {
 		quoted[i] = strconv.Quote(id)
 	}
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    invent = {
-      source = "orgkit/invent"
-    }
-  }
-}
-
+	return requiredInvent + fmt.Sprintf(`
 provider "invent" {}
 
 resource "invent_org_members_exclusive" "bench" {

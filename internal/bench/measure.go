@@ -40,22 +40,28 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 	return rep, nil
 }
 
-// managedConfig is n resources: n/2 organization invite links and n/2 memberships in the emulator's
-// generated sub-organizations. batch_reads is a variable so that one configuration serves both ways.
-func managedConfig(n int) string {
-	return fmt.Sprintf(`terraform {
+// requiredInvent starts every configuration of the bench: the provider, served by dev_overrides.
+const requiredInvent = `terraform {
   required_providers {
     invent = {
       source = "orgkit/invent"
     }
   }
 }
+`
 
+// batchReadsVariable lets one configuration be planned both with and without batch_reads.
+const batchReadsVariable = `
 variable "batch_reads" {
   type    = bool
   default = true
 }
+`
 
+// managedConfig is n resources: n/2 organization invite links and n/2 memberships in the emulator's
+// generated sub-organizations. batch_reads is a variable so that one configuration serves both ways.
+func managedConfig(n int) string {
+	return requiredInvent + batchReadsVariable + fmt.Sprintf(`
 # base_url and api_token come from INVENT_BASE_URL and INVENT_API_TOKEN.
 provider "invent" {
   batch_reads = var.batch_reads
@@ -85,14 +91,7 @@ func builtinConfig(n int) string {
 }
 
 func dataSourceConfig() string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    invent = {
-      source = "orgkit/invent"
-    }
-  }
-}
-
+	return requiredInvent + fmt.Sprintf(`
 provider "invent" {}
 
 data "invent_sub_orgs" "all" {

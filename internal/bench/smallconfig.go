@@ -28,19 +28,7 @@ type smallConfigReport struct {
 // smallConfig is one membership, one organization link and one space link; batch_reads is a variable
 // so that one configuration serves both ways.
 func smallConfig(subOrgID string) string {
-	return fmt.Sprintf(`terraform {
-  required_providers {
-    invent = {
-      source = "orgkit/invent"
-    }
-  }
-}
-
-variable "batch_reads" {
-  type    = bool
-  default = true
-}
-
+	return requiredInvent + batchReadsVariable + fmt.Sprintf(`
 provider "invent" {
   batch_reads = var.batch_reads
 }

@@ -18,13 +18,17 @@ import (
 //   - A Read whose object is in the pages already fetched costs nothing; a Read that the listing
 //     cannot answer makes its own GET.
 //   - A page is fetched only when the Reads the listings have answered so far, less the pages
-//     fetched so far, pay for it (the balance); when the API has said how many pages remain (the
-//     link listing's count), the rest is fetched when the balance and the Reads waiting for it
+//     they paid for so far, pay for it (the balance); when the API has said how many pages remain
+//     (the link listing's count), the rest is fetched when the balance and the Reads waiting for it
 //     together pay for all of it, since it answers them all.
 //   - The first page of a listing is the exception: when a Read of it arrives while another is under
 //     way (its GET included), the first page is fetched on their credit. That page answers them unless
 //     the organization holds more than one page; then at most one request was spent beyond one per
-//     Read. A lone Read never waits: it makes its GET at once.
+//     Read. It is that one request, outside the balance: the next page needs one Read answered, not
+//     two. A lone Read never waits: it makes its GET at once.
+//
+// A Read answered counts once: what this process read of a sub-organization is kept (fetched), and
+// the checks and guards that come after the Read take it from there, as they would after a GET.
 //
 // So a small configuration in a large organization reads with one GET per resource, while a large
 // configuration pays for its listings with the Reads that the first pages answer.
@@ -39,13 +43,14 @@ type readCache struct {
 	mu       sync.Mutex
 	changed  chan struct{} // closed and replaced whenever a page fetch ends
 	answered int           // Reads answered from a listing, without a request of their own
-	pages    int           // listing pages fetched
+	pages    int           // listing pages paid for by the balance: every one but the first pages
 	fetching int           // page fetches under way, over all listings
 
 	subOrgs     map[string]*listing[client.SubOrg]     // by parent organization ID as written
 	inviteLinks map[string]*listing[client.InviteLink] // by organization ID as written
-	// fetched holds the sub-organizations read with a GET of their own, by ID, for the plan-time
-	// checks; a Read never takes its answer from it (each makes its own request).
+	// fetched holds the sub-organizations this process read (with a GET or from a listing), by ID,
+	// for the checks and the creation guard; a Read never takes its answer from it (each makes its
+	// own request, or is answered by a listing page).
 	fetched map[string]client.SubOrg
 }
 
@@ -63,9 +68,18 @@ func newReadCache(api *client.Client, enabled bool) *readCache {
 	}
 }
 
-// SubOrg reads one sub-organization of parentID. What a GET of its own returns is kept for the
-// plan-time checks.
+// SubOrg reads one sub-organization of parentID, and keeps what it read for the checks.
 func (c *readCache) SubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
+	so, err := c.readSubOrg(ctx, parentID, subOrgID)
+	if err == nil {
+		c.mu.Lock()
+		c.fetched[so.ID] = *so
+		c.mu.Unlock()
+	}
+	return so, err
+}
+
+func (c *readCache) readSubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	if c.enabled {
 		l := c.subOrgListing(parentID)
 		l.begin(c)
@@ -75,18 +89,7 @@ func (c *readCache) SubOrg(ctx context.Context, parentID, subOrgID string) (*cli
 			return &so, err
 		}
 	}
-	return c.getAndKeepSubOrg(ctx, parentID, subOrgID)
-}
-
-// getAndKeepSubOrg GETs one sub-organization and keeps it for the plan-time checks.
-func (c *readCache) getAndKeepSubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
-	so, err := c.getSubOrg(ctx, parentID, subOrgID)
-	if err == nil {
-		c.mu.Lock()
-		c.fetched[so.ID] = *so
-		c.mu.Unlock()
-	}
-	return so, err
+	return c.getSubOrg(ctx, parentID, subOrgID)
 }
 
 // OrganizationInviteLink reads one organization-wide invite link of orgID. Space and collection links
@@ -105,8 +108,10 @@ func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID 
 }
 
 // SubOrgAsRead is the sub-organization as this process last read or wrote it, or else what SubOrg
-// reads: what a plan-time check needs. A lone check costs one GET, never a listing; many checks of
-// one organization are answered by its listing when that costs less, and count as Reads it answered.
+// reads: what a plan-time check needs, and the creation guard of a membership, whose plan-time
+// check ran moments before in the same process (Terraform plans each change again as it applies).
+// A lone check costs one GET, never a listing; many checks of one organization are answered by its
+// listing when that costs less, and count as Reads it answered.
 func (c *readCache) SubOrgAsRead(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	c.mu.Lock()
 	so, ok := c.fetched[subOrgID]
@@ -236,8 +241,10 @@ func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) 
 		case l.fetching:
 			// The page under way may hold it.
 		case l.affordable(c.answered - c.pages):
+			c.pages++
 			l.fetchLocked(ctx, c)
 		case !l.probed && l.active >= 2:
+			// Not on the balance: this is the one request per listing beyond one per Read.
 			l.probed = true
 			l.fetchLocked(ctx, c)
 		case c.fetching > 0 && !waitedForOthers:
@@ -286,7 +293,6 @@ func (l *listing[T]) affordable(balance int) bool {
 func (l *listing[T]) fetchLocked(ctx context.Context, c *readCache) {
 	l.fetching = true
 	c.fetching++
-	c.pages++
 	go func() {
 		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultOperationTimeout)
 		defer cancel()

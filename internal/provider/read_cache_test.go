@@ -270,6 +270,56 @@ func TestReadCache_readsTogetherShareTheFirstPage(t *testing.T) {
 	})
 }
 
+// The first page fetched for company is the one request per listing that the bound allows beyond one
+// per Read, not a debt: after it, one Read answered pays for the next page. Terraform's walk order is
+// no order of the listing, so the first page often answers none of the Reads that fetched it.
+func TestReadCache_firstPageIsNoDebt(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(503, 0)
+		c := f.readCache()
+		// Two Reads together of sub-organizations on the third page: one GET at once, the other
+		// fetches the first page, which lacks it, and makes its GET.
+		refresh(t, c, []fakeRead{{subOrgID: "org_00250"}, {subOrgID: "org_00251"}}, 2)
+		if f.pages.Load() != 1 || f.gets.Load() != 2 {
+			t.Fatalf("%d pages and %d GETs, want the first page and 2 GETs", f.pages.Load(), f.gets.Load())
+		}
+		// The first page answers one Read, which pays for the second page: it answers the Reads of it.
+		refresh(t, c, []fakeRead{{subOrgID: "org_00042"}, {subOrgID: "org_00142"}, {subOrgID: "org_00143"}, {subOrgID: "org_00144"}}, 1)
+		if f.pages.Load() != 2 || f.gets.Load() != 2 {
+			t.Errorf("%d pages and %d GETs, want 2 pages and the first 2 GETs", f.pages.Load(), f.gets.Load())
+		}
+	})
+}
+
+// What a Read or check answered, the checks and the creation guard after it take from what this
+// process read: one read per sub-organization, and it counts once toward the listing's balance.
+func TestReadCache_checkThenGuardReadOnce(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(50, 0)
+		c := f.readCache()
+		ctx := t.Context()
+		for _, id := range []string{"org_00001", "org_00001"} { // a lone check, then the guard
+			if so, err := c.SubOrgAsRead(ctx, fakeOrgID, id); err != nil || so.ID != id {
+				t.Fatalf("read %s: got %+v, %v", id, so, err)
+			}
+		}
+		if f.gets.Load() != 1 || f.pages.Load() != 0 {
+			t.Fatalf("%d GETs and %d pages for a check and a guard of one sub-organization, want 1 GET", f.gets.Load(), f.pages.Load())
+		}
+		// Checks together fetch the first page; the guards after them count nothing more.
+		var checks []fakeRead
+		for i := 2; i < 12; i++ {
+			checks = append(checks, fakeRead{subOrgID: fmt.Sprintf("org_%05d", i), check: true})
+		}
+		refresh(t, c, checks, 10)
+		answered := c.answered
+		refresh(t, c, checks, 10)
+		if c.answered != answered || f.pages.Load() != 1 {
+			t.Errorf("the guards after the checks: %d Reads answered (was %d), %d pages; want no more of either", c.answered, answered, f.pages.Load())
+		}
+	})
+}
+
 // Once the link listing's first page says how many remain, the rest is fetched only when the Reads
 // waiting for it pay for all of it.
 func TestReadCache_knownRemainderIsFetchedWhenPaidFor(t *testing.T) {

@@ -150,8 +150,10 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 	}
 
 	orgID, subOrgID := plan.OrgID.ValueString(), plan.SubOrgID.ValueString()
-	// Many creates in one organization are answered by its listing, a few by single GETs.
-	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
+	// The join is an upsert: never take over an existing membership. The plan-time check of this
+	// change has just read the sub-organization in this process when plan_checks is on; otherwise
+	// many creates in one organization are answered by its listing, a few by single GETs.
+	found, err := r.findCaller(ctx, r.data.reads.SubOrgAsRead, orgID, subOrgID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
 		return
