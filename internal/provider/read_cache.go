@@ -204,7 +204,8 @@ type listing[T any] struct {
 	probed    bool // the first page was fetched on the credit of the Reads waiting for it
 	fetching  bool // a page fetch is under way
 	remaining int  // pages still to fetch, once the API has said; else remainingUnknown
-	waiting   int  // Reads looking for an object in this listing
+	// waiters are the Reads looking for an object in this listing.
+	waiters map[*waiter]struct{}
 	// active counts the Reads of this listing under way, the GETs of their own included: a Read that
 	// arrives while another is under way has company, and the two pay for a first page.
 	active int
@@ -216,22 +217,37 @@ type listing[T any] struct {
 }
 
 func newListing[T any](next func(context.Context) ([]T, bool, int, error), key func(T) string) *listing[T] {
-	return &listing[T]{items: map[string]T{}, remaining: remainingUnknown, next: next, key: key}
+	return &listing[T]{items: map[string]T{}, waiters: map[*waiter]struct{}{}, remaining: remainingUnknown, next: next, key: key}
+}
+
+// waiter is one Read looking in a listing. A page that holds its object counts it as answered the
+// moment the page lands, before the Reads wake in whatever order: a Read that the page does not
+// answer, waking first, must already see the balance that the others pay in.
+type waiter struct {
+	id       string
+	answered bool // counted in readCache.answered by the page that holds its object
 }
 
 // lookup finds id in the listing l, fetching pages while the rule above allows. found is false when
 // the Read must make its own request.
 func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) (item T, found bool, err error) {
 	waitedForOthers := false
+	w := &waiter{id: id}
 	c.mu.Lock()
-	l.waiting++
+	l.waiters[w] = struct{}{}
 	defer func() {
-		l.waiting--
+		delete(l.waiters, w)
+		if w.answered && !found {
+			c.answered-- // cancelled before it took its answer
+		}
 		c.mu.Unlock()
 	}()
 	for {
 		if item, ok := l.items[id]; ok {
-			c.answered++
+			if !w.answered {
+				w.answered = true
+				c.answered++
+			}
 			return item, true, nil
 		}
 		if l.complete || l.failed {
@@ -285,7 +301,13 @@ func (l *listing[T]) affordable(balance int) bool {
 	if l.remaining == remainingUnknown {
 		return balance >= 1
 	}
-	return l.remaining <= balance+l.waiting
+	unanswered := 0
+	for w := range l.waiters {
+		if !w.answered {
+			unanswered++
+		}
+	}
+	return l.remaining <= balance+unanswered
 }
 
 // fetchLocked starts fetching the next page. The fetch serves every waiting Read, so one Read's
@@ -308,6 +330,12 @@ func (l *listing[T]) fetchLocked(ctx context.Context, c *readCache) {
 				l.items[l.key(item)] = item
 			}
 			l.complete, l.remaining = last, remaining
+			for w := range l.waiters {
+				if _, ok := l.items[w.id]; ok && !w.answered {
+					w.answered = true
+					c.answered++
+				}
+			}
 		}
 		close(c.changed)
 		c.changed = make(chan struct{})
