@@ -48,10 +48,10 @@ type readCache struct {
 
 	subOrgs     map[string]*listing[client.SubOrg]     // by parent organization ID as written
 	inviteLinks map[string]*listing[client.InviteLink] // by organization ID as written
-	// fetched holds the sub-organizations this process read (with a GET or from a listing), by ID,
-	// for the checks and the creation guard; a Read never takes its answer from it (each makes its
-	// own request, or is answered by a listing page).
-	fetched map[string]client.SubOrg
+	// fetched holds the sub-organizations this process read (with a GET or from a listing), by
+	// parent as written and ID, for the checks and the creation guard; a Read never takes its answer
+	// from it (each makes its own request, or is answered by a listing page).
+	fetched map[subOrgKey]client.SubOrg
 }
 
 func newReadCache(api *client.Client, enabled bool) *readCache {
@@ -64,7 +64,7 @@ func newReadCache(api *client.Client, enabled bool) *readCache {
 		changed:        make(chan struct{}),
 		subOrgs:        map[string]*listing[client.SubOrg]{},
 		inviteLinks:    map[string]*listing[client.InviteLink]{},
-		fetched:        map[string]client.SubOrg{},
+		fetched:        map[subOrgKey]client.SubOrg{},
 	}
 }
 
@@ -73,11 +73,15 @@ func (c *readCache) SubOrg(ctx context.Context, parentID, subOrgID string) (*cli
 	so, err := c.readSubOrg(ctx, parentID, subOrgID)
 	if err == nil {
 		c.mu.Lock()
-		c.fetched[so.ID] = *so
+		c.fetched[subOrgKey{parentID, subOrgID}] = *so
 		c.mu.Unlock()
 	}
 	return so, err
 }
+
+// subOrgKey names a sub-organization read under a parent: that it is a child of one organization
+// says nothing of another.
+type subOrgKey struct{ parentID, subOrgID string }
 
 func (c *readCache) readSubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	if c.enabled {
@@ -114,7 +118,7 @@ func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID 
 // listing when that costs less, and count as Reads it answered.
 func (c *readCache) SubOrgAsRead(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	c.mu.Lock()
-	so, ok := c.fetched[subOrgID]
+	so, ok := c.fetched[subOrgKey{parentID, subOrgID}]
 	c.mu.Unlock()
 	if ok {
 		return &so, nil
@@ -133,8 +137,10 @@ func (c *readCache) RecordSubOrg(so client.SubOrg) {
 			l.items[so.ID] = so
 		}
 	}
-	if _, ok := c.fetched[so.ID]; ok {
-		c.fetched[so.ID] = so
+	for key := range c.fetched {
+		if key.subOrgID == so.ID {
+			c.fetched[key] = so
+		}
 	}
 }
 
@@ -146,7 +152,11 @@ func (c *readCache) ForgetSubOrg(subOrgID string) {
 	for _, l := range c.subOrgs {
 		delete(l.items, subOrgID)
 	}
-	delete(c.fetched, subOrgID)
+	for key := range c.fetched {
+		if key.subOrgID == subOrgID {
+			delete(c.fetched, key)
+		}
+	}
 }
 
 func (c *readCache) subOrgListing(parentID string) *listing[client.SubOrg] {

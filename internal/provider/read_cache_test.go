@@ -293,6 +293,33 @@ func TestReadCache_firstPageIsNoDebt(t *testing.T) {
 	})
 }
 
+// What was read under one parent answers no check under another: being a child of one organization
+// says nothing of the other.
+func TestReadCache_readUnderOneParentAnswersNoOther(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := newFakeListings(10, 0)
+		c := f.readCache()
+		get := c.getSubOrg
+		var parents []string
+		c.getSubOrg = func(ctx context.Context, parentID, id string) (*client.SubOrg, error) {
+			parents = append(parents, parentID)
+			if parentID != fakeOrgID {
+				return nil, &client.APIError{StatusCode: http.StatusNotFound, Message: "not a child"}
+			}
+			return get(ctx, parentID, id)
+		}
+		if _, err := c.SubOrgAsRead(t.Context(), fakeOrgID, "org_00001"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.SubOrgAsRead(t.Context(), "org_other", "org_00001"); !client.IsNotFound(err) {
+			t.Errorf("the check under another parent: got %v, want its own GET's 404", err)
+		}
+		if want := []string{fakeOrgID, "org_other"}; fmt.Sprint(parents) != fmt.Sprint(want) {
+			t.Errorf("GETs under %v, want %v", parents, want)
+		}
+	})
+}
+
 // A page counts the Reads it answers as it lands, before they wake: waking in whatever order, a Read
 // that the page does not answer sees the balance the others pay in, and fetches the next page
 // instead of making its own GET.
