@@ -87,6 +87,17 @@ func (f *fakeListings) readCache() *readCache {
 
 func (f *fakeListings) requests() int64 { return f.gets.Load() + f.pages.Load() }
 
+// wantRequests reports whether f has served exactly pages pages and gets GETs, and fails t saying
+// what it served when not; why names the requests wanted.
+func (f *fakeListings) wantRequests(t *testing.T, pages, gets int64, why string) bool {
+	t.Helper()
+	if f.pages.Load() == pages && f.gets.Load() == gets {
+		return true
+	}
+	t.Errorf("%d pages and %d GETs, want %d pages and %d GETs: %s", f.pages.Load(), f.gets.Load(), pages, gets, why)
+	return false
+}
+
 // fakeRead is one resource's Read: a membership's sub-organization or an organization link, after
 // before, the time its worker spends on other work first.
 type fakeRead struct {
@@ -204,9 +215,7 @@ func TestReadCache_loneReadsGetAtOnce(t *testing.T) {
 		if took, want := time.Since(start), reads*requestLatency; took != want {
 			t.Errorf("%d lone Reads took %s, want %d requests: %s", reads, took, reads, want)
 		}
-		if f.gets.Load() != reads || f.pages.Load() != 0 {
-			t.Errorf("%d GETs and %d pages, want %d GETs and no page", f.gets.Load(), f.pages.Load(), reads)
-		}
+		f.wantRequests(t, 0, reads, "one GET per lone Read")
 	})
 }
 
@@ -266,9 +275,7 @@ func TestReadCache_readsTogetherShareTheFirstPage(t *testing.T) {
 		if _, err := c.SubOrg(t.Context(), fakeOrgID, "org_99999"); !client.IsNotFound(err) {
 			t.Errorf("a sub-organization the complete listing lacks: got %v, want the GET's 404", err)
 		}
-		if f.pages.Load() != 1 || f.gets.Load() != gets+1 {
-			t.Errorf("%d pages and %d GETs, want 1 page, %d GETs before and the one of the missing sub-organization", f.pages.Load(), f.gets.Load(), gets)
-		}
+		f.wantRequests(t, 1, gets+1, "the GETs before and the one of the missing sub-organization")
 	})
 }
 
@@ -282,14 +289,12 @@ func TestReadCache_firstPageIsNoDebt(t *testing.T) {
 		// Two Reads together of sub-organizations on the third page: one GET at once, the other
 		// fetches the first page, which lacks it, and makes its GET.
 		refresh(t, c, []fakeRead{{subOrgID: "org_00250"}, {subOrgID: "org_00251"}}, 2)
-		if f.pages.Load() != 1 || f.gets.Load() != 2 {
-			t.Fatalf("%d pages and %d GETs, want the first page and 2 GETs", f.pages.Load(), f.gets.Load())
+		if !f.wantRequests(t, 1, 2, "the first page and a GET for each Read") {
+			t.FailNow()
 		}
 		// The first page answers one Read, which pays for the second page: it answers the Reads of it.
 		refresh(t, c, []fakeRead{{subOrgID: "org_00042"}, {subOrgID: "org_00142"}, {subOrgID: "org_00143"}, {subOrgID: "org_00144"}}, 1)
-		if f.pages.Load() != 2 || f.gets.Load() != 2 {
-			t.Errorf("%d pages and %d GETs, want 2 pages and the first 2 GETs", f.pages.Load(), f.gets.Load())
-		}
+		f.wantRequests(t, 2, 2, "the second page and only the first 2 GETs")
 	})
 }
 
@@ -353,8 +358,8 @@ func TestReadCache_checkThenGuardReadOnce(t *testing.T) {
 				t.Fatalf("read %s: got %+v, %v", id, so, err)
 			}
 		}
-		if f.gets.Load() != 1 || f.pages.Load() != 0 {
-			t.Fatalf("%d GETs and %d pages for a check and a guard of one sub-organization, want 1 GET", f.gets.Load(), f.pages.Load())
+		if !f.wantRequests(t, 0, 1, "one GET for a check and a guard of one sub-organization") {
+			t.FailNow()
 		}
 		// Checks together fetch the first page; the guards after them count nothing more.
 		var checks []fakeRead
@@ -379,8 +384,8 @@ func TestReadCache_knownRemainderIsFetchedWhenPaidFor(t *testing.T) {
 		// Two Reads of links on the last page: the first page answers neither, and two Reads do not
 		// pay for the two pages left.
 		refresh(t, c, []fakeRead{{linkID: "inv_02400"}, {linkID: "inv_02401"}}, 2)
-		if f.pages.Load() != 1 || f.gets.Load() != 2 {
-			t.Fatalf("%d pages and %d GETs, want the first page and 2 GETs", f.pages.Load(), f.gets.Load())
+		if !f.wantRequests(t, 1, 2, "the first page and a GET for each Read") {
+			t.FailNow()
 		}
 		// Reads the first page answers pay for the two pages left.
 		var reads []fakeRead
@@ -389,9 +394,7 @@ func TestReadCache_knownRemainderIsFetchedWhenPaidFor(t *testing.T) {
 		}
 		reads = append(reads, fakeRead{linkID: "inv_02000"})
 		refresh(t, c, reads, 1)
-		if f.pages.Load() != 3 || f.gets.Load() != 2 {
-			t.Errorf("%d pages and %d GETs, want the 3 pages and the first 2 GETs", f.pages.Load(), f.gets.Load())
-		}
+		f.wantRequests(t, 3, 2, "the 3 pages and only the first 2 GETs")
 	})
 }
 
@@ -418,9 +421,7 @@ func TestReadCache_recordedWritesAreRead(t *testing.T) {
 		if err != nil || len(so.Members) != 0 {
 			t.Errorf("read after a leave: got %+v, %v; want the sub-organization as the API has it", so, err)
 		}
-		if f.pages.Load() != 1 || f.gets.Load() != gets+1 {
-			t.Errorf("%d pages and %d GETs, want the one page, %d GETs before and one after the leave", f.pages.Load(), f.gets.Load(), gets)
-		}
+		f.wantRequests(t, 1, gets+1, "the one page, the GETs before and one after the leave")
 	})
 }
 
@@ -432,8 +433,6 @@ func TestReadCache_disabled(t *testing.T) {
 		c.enabled = false
 		reads := f.fakeConfig(rand.New(rand.NewPCG(1, 1)), 50, 50)
 		refresh(t, c, reads, 10)
-		if f.gets.Load() != 100 || f.pages.Load() != 0 {
-			t.Errorf("%d GETs and %d pages, want 100 GETs", f.gets.Load(), f.pages.Load())
-		}
+		f.wantRequests(t, 0, 100, "one GET per Read")
 	})
 }
