@@ -48,10 +48,11 @@ type readCache struct {
 
 	subOrgs     map[string]*listing[client.SubOrg]     // by parent organization ID as written
 	inviteLinks map[string]*listing[client.InviteLink] // by organization ID as written
-	// fetched holds the sub-organizations this process read (with a GET or from a listing), by
-	// parent as written and ID, for the checks and the creation guard; a Read never takes its answer
-	// from it (each makes its own request, or is answered by a listing page).
-	fetched map[subOrgKey]client.SubOrg
+	// fetched holds the sub-organizations this process read (with a GET or from a listing), by ID
+	// and then parent as written (a child of one organization is no child of another), for the checks
+	// and the creation guard; a Read never takes its answer from it (each makes its own request, or
+	// is answered by a listing page).
+	fetched map[string]map[string]client.SubOrg
 }
 
 func newReadCache(api *client.Client, enabled bool) *readCache {
@@ -64,7 +65,7 @@ func newReadCache(api *client.Client, enabled bool) *readCache {
 		changed:        make(chan struct{}),
 		subOrgs:        map[string]*listing[client.SubOrg]{},
 		inviteLinks:    map[string]*listing[client.InviteLink]{},
-		fetched:        map[subOrgKey]client.SubOrg{},
+		fetched:        map[string]map[string]client.SubOrg{},
 	}
 }
 
@@ -73,15 +74,14 @@ func (c *readCache) SubOrg(ctx context.Context, parentID, subOrgID string) (*cli
 	so, err := c.readSubOrg(ctx, parentID, subOrgID)
 	if err == nil {
 		c.mu.Lock()
-		c.fetched[subOrgKey{parentID, subOrgID}] = *so
+		if c.fetched[subOrgID] == nil {
+			c.fetched[subOrgID] = map[string]client.SubOrg{}
+		}
+		c.fetched[subOrgID][parentID] = *so
 		c.mu.Unlock()
 	}
 	return so, err
 }
-
-// subOrgKey names a sub-organization read under a parent: that it is a child of one organization
-// says nothing of another.
-type subOrgKey struct{ parentID, subOrgID string }
 
 func (c *readCache) readSubOrg(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	if c.enabled {
@@ -118,7 +118,7 @@ func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID 
 // listing when that costs less, and count as Reads it answered.
 func (c *readCache) SubOrgAsRead(ctx context.Context, parentID, subOrgID string) (*client.SubOrg, error) {
 	c.mu.Lock()
-	so, ok := c.fetched[subOrgKey{parentID, subOrgID}]
+	so, ok := c.fetched[subOrgID][parentID]
 	c.mu.Unlock()
 	if ok {
 		return &so, nil
@@ -137,10 +137,8 @@ func (c *readCache) RecordSubOrg(so client.SubOrg) {
 			l.items[so.ID] = so
 		}
 	}
-	for key := range c.fetched {
-		if key.subOrgID == so.ID {
-			c.fetched[key] = so
-		}
+	for parentID := range c.fetched[so.ID] {
+		c.fetched[so.ID][parentID] = so
 	}
 }
 
@@ -152,11 +150,7 @@ func (c *readCache) ForgetSubOrg(subOrgID string) {
 	for _, l := range c.subOrgs {
 		delete(l.items, subOrgID)
 	}
-	for key := range c.fetched {
-		if key.subOrgID == subOrgID {
-			delete(c.fetched, key)
-		}
-	}
+	delete(c.fetched, subOrgID)
 }
 
 func (c *readCache) subOrgListing(parentID string) *listing[client.SubOrg] {
@@ -238,6 +232,14 @@ type waiter struct {
 	answered bool // counted in readCache.answered by the page that holds its object
 }
 
+// countAnswered counts w's Read as answered by a listing, once.
+func (c *readCache) countAnswered(w *waiter) {
+	if !w.answered {
+		w.answered = true
+		c.answered++
+	}
+}
+
 // lookup finds id in the listing l, fetching pages while the rule above allows. found is false when
 // the Read must make its own request.
 func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) (item T, found bool, err error) {
@@ -254,10 +256,7 @@ func lookup[T any](ctx context.Context, c *readCache, l *listing[T], id string) 
 	}()
 	for {
 		if item, ok := l.items[id]; ok {
-			if !w.answered {
-				w.answered = true
-				c.answered++
-			}
+			c.countAnswered(w)
 			return item, true, nil
 		}
 		if l.complete || l.failed {
@@ -341,9 +340,8 @@ func (l *listing[T]) fetchLocked(ctx context.Context, c *readCache) {
 			}
 			l.complete, l.remaining = last, remaining
 			for w := range l.waiters {
-				if _, ok := l.items[w.id]; ok && !w.answered {
-					w.answered = true
-					c.answered++
+				if _, ok := l.items[w.id]; ok {
+					c.countAnswered(w)
 				}
 			}
 		}
