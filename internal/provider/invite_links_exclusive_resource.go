@@ -36,6 +36,7 @@ var inviteLinksExclusive = &exclusiveKind[client.InviteLink]{
 	many:         "invite links",
 	verb:         "revoke",
 	done:         "revoked",
+	secretIDs:    true,
 	notOne:       "an organization-wide invite link",
 	notOneHint: "invent_invite_links_exclusive never creates a link: create each with an invent_invite_link " +
 		"and list its id, or take the ID out of invite_ids. Space and collection links are not " +
@@ -46,12 +47,12 @@ var inviteLinksExclusive = &exclusiveKind[client.InviteLink]{
 	},
 	id: func(l client.InviteLink) string { return l.ID },
 	describe: func(l client.InviteLink) string {
-		return fmt.Sprintf("%s, role %s", l.ID, l.EffectiveRole())
+		return fmt.Sprintf("%s, role %s", client.MaskInviteID(l.ID), l.EffectiveRole())
 	},
 	removeOne: func(ctx context.Context, api *client.Client, orgID string, l client.InviteLink, diags *diag.Diagnostics) bool {
 		// 205 (revoked) and 204 (gone already) are both fine.
 		if _, err := api.DeleteInviteLink(ctx, orgID, l.ID); err != nil {
-			addAPIError(diags, fmt.Sprintf("Cannot revoke invite link %s", l.ID), err)
+			addAPIError(diags, fmt.Sprintf("Cannot revoke invite link %s", client.MaskInviteID(l.ID)), err)
 			return false
 		}
 		return true

@@ -108,12 +108,14 @@ func removeExcludedMember(ctx context.Context, api *client.Client, orgID string,
 	return true
 }
 
-// keepAnAdmin refuses removals that would leave the organization without a member of content role
-// admin: the API refuses to remove the last one anyway, after the others are gone.
-func keepAnAdmin(orgID string, kept, removed []client.Member, diags *diag.Diagnostics) {
+// keepAnAdmin refuses removals that would leave the organization without an ACTIVE member of content
+// role admin: the API refuses to remove the last one anyway, after the others are gone, and a DISABLED
+// or INVITED admin cannot act. certain is false when removed is the worst case of a list known only
+// at apply.
+func keepAnAdmin(orgID string, kept, removed []client.Member, certain bool, diags *diag.Diagnostics) {
 	var admins []string
 	for _, m := range kept {
-		if m.Role == client.RoleAdmin {
+		if m.Role == client.RoleAdmin && m.Status == client.MemberStatusActive {
 			return
 		}
 	}
@@ -125,9 +127,13 @@ func keepAnAdmin(orgID string, kept, removed []client.Member, diags *diag.Diagno
 	if len(admins) == 0 {
 		return // the organization had no admin to lose
 	}
+	would, removes := "This plan would leave", "it removes"
+	if !certain {
+		would, removes = "With user_ids known only at apply, this plan could leave", "it may remove"
+	}
 	diags.AddAttributeError(path.Root("user_ids"), "Refusing to remove every admin of the organization",
-		fmt.Sprintf("This plan would leave organization %q without a member of content role admin: it removes "+
-			"%s, and no member it keeps is an admin. An organization must keep an admin (the API refuses to "+
-			"remove the last one), and without one nobody could manage its members.\n\nKeep at least one "+
-			"admin in user_ids. Nothing is applied.", orgID, strings.Join(admins, ", ")))
+		fmt.Sprintf("%s organization %q without an active member of content role admin: %s %s, and no member "+
+			"it keeps is an ACTIVE admin (a DISABLED or INVITED admin cannot act). An organization must keep an "+
+			"admin (the API refuses to remove the last one), and without one nobody could manage its members.\n\n"+
+			"Keep at least one active admin in user_ids. Nothing is applied.", would, orgID, removes, strings.Join(admins, ", ")))
 }
