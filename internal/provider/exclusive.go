@@ -308,7 +308,9 @@ func (r *exclusiveResource[T]) planUpdate(ctx context.Context, plan, state exclu
 	if diags.HasError() {
 		return
 	}
-	stays := implicit != "" && slices.Contains(removals, implicit)
+	// A list that drops the implicit ID shows it leaving; when the list is not fully known it may yet
+	// hold it, and the warning of possible removals leaves it out anyway.
+	stays := certain && implicit != "" && slices.Contains(removals, implicit)
 	removals, added = idsMinus(removals, []string{implicit}), idsMinus(added, []string{implicit})
 	lost := orphaned(recorded, implicit, plan.ids)
 	if certain && len(removals) == 0 && len(added) == 0 && !lost && !stays {
@@ -327,15 +329,16 @@ func (r *exclusiveResource[T]) planUpdate(ctx context.Context, plan, state exclu
 		k.notListedError(diags, orgID, notListed, "Nothing is applied.")
 		return
 	}
-	var notes []string
 	if kept, member := byID[recorded]; lost && member {
 		if certain {
 			k.orphanedError(diags, orgID, kept, implicit, "Nothing is applied.")
 			return
 		}
-		notes = append(notes, fmt.Sprintf("%s is kept implicitly, for the user of the API token that last applied "+
-			"this set, and this run uses another user's token: unless the final %s lists %q, the apply fails "+
-			"before it %ss anything.", k.describe(kept), k.attribute, recorded, k.verb))
+		diags.AddAttributeWarning(path.Root(k.attribute), fmt.Sprintf("The %s kept implicitly must stay listed", k.one),
+			fmt.Sprintf("%s is kept implicitly, as the API token's own %s for the last create, import or update of "+
+				"this set, and this run uses the API token of another user (%s). %s is not fully known until apply: "+
+				"unless it then lists %q, the apply fails before it %ss anything.",
+				k.describe(kept), k.one, implicit, k.attribute, recorded, k.verb))
 	}
 	if stays {
 		self := k.show(implicit)
@@ -394,9 +397,6 @@ func (r *exclusiveResource[T]) planUpdate(ctx context.Context, plan, state exclu
 			detail += fmt.Sprintf(" %d of the IDs in %s are not known until apply: any of these they name is kept.",
 				plan.unknown, k.attribute)
 		}
-	}
-	for _, note := range notes {
-		detail += "\n\n" + note
 	}
 	diags.AddWarning(summary, detail)
 }

@@ -296,12 +296,18 @@ func TestAccOrgMembersExclusive_scale(t *testing.T) {
 // attribute named attribute, for tests that call the resource's methods directly.
 func exclusiveRaw(t *testing.T, r fwresource.Resource, attribute, orgID string, ids []string) tfsdk.Plan {
 	t.Helper()
-	ctx := testContext(t)
-	sch := resourceSchema(t, r)
-	list, err := idList(ids).ToTerraformValue(ctx)
+	list, err := idList(ids).ToTerraformValue(testContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return exclusiveRawList(t, r, attribute, orgID, list)
+}
+
+// exclusiveRawList is exclusiveRaw with the list attribute's value as given.
+func exclusiveRawList(t *testing.T, r fwresource.Resource, attribute, orgID string, list tftypes.Value) tfsdk.Plan {
+	t.Helper()
+	ctx := testContext(t)
+	sch := resourceSchema(t, r)
 	return tfsdk.Plan{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), map[string]tftypes.Value{
 		"id":       tftypes.NewValue(tftypes.String, orgID),
 		"org_id":   tftypes.NewValue(tftypes.String, orgID),
@@ -630,5 +636,106 @@ func TestAccOrgMembersExclusive_onlyActiveAdminsCount(t *testing.T) {
 					`it removes olivia@acme.example (usr_olivia), and no member it keeps is an ACTIVE admin (a DISABLED or `+
 					`INVITED admin cannot act).`),
 		}},
+	})
+}
+
+// The member recorded as kept implicitly, from private state: a plan with another user's token whose
+// list is not fully known warns that it must stay listed, an update that would drop it refuses before
+// removing anyone, an update that lists it records the new token's user, and Read neither shows it in
+// user_ids nor changes the record.
+func TestOrgMembersExclusiveResource_recordedMember(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	ctx := testContext(t)
+	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
+	r := &orgMembersExclusiveResource{exclusiveResource[client.Member]{data: newProviderData(env.Admin, true), kind: orgMembersExclusive}}
+	recordedBy := func(private privateData) string {
+		var diags diag.Diagnostics
+		id := orgMembersExclusive.recorded(ctx, private, &diags)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		return id
+	}
+	// Olivia applied the set, and Ada's token runs now.
+	withRecord := func(p privateData) {
+		if diags := p.SetKey(ctx, implicitPrivateKey, []byte(`"`+olivia+`"`)); diags.HasError() {
+			t.Fatal(diags)
+		}
+	}
+	prior := tfsdk.State(exclusiveRaw(t, r, "user_ids", env.OrgID, []string{maxID}))
+
+	t.Run("plan of a list not fully known", func(t *testing.T) {
+		list := tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{
+			tftypes.NewValue(tftypes.String, maxID), tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		})
+		plan := exclusiveRawList(t, r, "user_ids", env.OrgID, list)
+		req := fwresource.ModifyPlanRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}
+		resp := fwresource.ModifyPlanResponse{Plan: plan}
+		emptyPrivate(&req.Private)
+		emptyPrivate(&resp.Private)
+		withRecord(req.Private)
+		r.ModifyPlan(ctx, req, &resp)
+		if len(resp.Diagnostics) != 1 || resp.Diagnostics.WarningsCount() != 1 ||
+			resp.Diagnostics[0].Summary() != "The member kept implicitly must stay listed" ||
+			resp.Diagnostics[0].Detail() != "olivia@acme.example (usr_olivia), role admin is kept implicitly, as the API "+
+				"token's own member for the last create, import or update of this set, and this run uses the API token of "+
+				"another user (usr_ada). user_ids is not fully known until apply: unless it then lists \"usr_olivia\", the "+
+				"apply fails before it removes anything." {
+			t.Errorf("got %v", resp.Diagnostics)
+		}
+	})
+	update := func(t *testing.T, planned []string) (fwresource.UpdateResponse, diag.Diagnostics) {
+		t.Helper()
+		plan := exclusiveRaw(t, r, "user_ids", env.OrgID, planned)
+		req := fwresource.UpdateRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}
+		resp := fwresource.UpdateResponse{State: prior}
+		emptyPrivate(&req.Private)
+		emptyPrivate(&resp.Private)
+		withRecord(req.Private)
+		withRecord(resp.Private) // the framework starts from the planned private state
+		r.Update(ctx, req, &resp)
+		return resp, resp.Diagnostics
+	}
+	t.Run("update that drops the recorded member", func(t *testing.T) {
+		resp, diags := update(t, []string{maxID})
+		wantOneError(t, diags, "The member kept implicitly would be removed", "invent_org_members_exclusive kept "+
+			"olivia@acme.example (usr_olivia), role admin in organization \"org_acme\" implicitly: it is the API token's "+
+			"own member for the last create, import or update of this set, and user_ids does not list it. This run uses "+
+			"the API token of another user (usr_ada), whose own member is the one kept implicitly now, so usr_olivia "+
+			"would be removed.\n\nTo keep it, add \"usr_olivia\" to user_ids: the next apply then records usr_ada as the "+
+			"member kept implicitly. Or run with the API token that applied the set. Nothing was removed.")
+		if got := recordedBy(resp.Private); got != olivia {
+			t.Errorf("recorded %q, want %q kept", got, olivia)
+		}
+		mustCheck(t, membersAre(t, env, ada, maxID, olivia))
+	})
+	t.Run("update that lists it", func(t *testing.T) {
+		resp, diags := update(t, []string{maxID, olivia})
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		if got := recordedBy(resp.Private); got != ada {
+			t.Errorf("recorded %q, want the token's user %q", got, ada)
+		}
+	})
+	t.Run("read", func(t *testing.T) {
+		req := fwresource.ReadRequest{State: prior}
+		resp := fwresource.ReadResponse{State: prior}
+		emptyPrivate(&req.Private)
+		emptyPrivate(&resp.Private)
+		withRecord(req.Private)
+		withRecord(resp.Private) // the framework starts from the prior private state
+		r.Read(ctx, req, &resp)
+		var ids types.List
+		if diags := append(resp.Diagnostics, resp.State.GetAttribute(ctx, path.Root("user_ids"), &ids)...); diags.HasError() {
+			t.Fatal(diags)
+		}
+		if got, _ := idsOf(ids); !slices.Equal(got, []string{maxID}) {
+			t.Errorf("user_ids %q, want neither the token's user nor the recorded member", got)
+		}
+		if got := recordedBy(resp.Private); got != olivia {
+			t.Errorf("recorded %q after Read, want %q", got, olivia)
+		}
 	})
 }
