@@ -728,8 +728,9 @@ func TestOrgMembersExclusiveResource_recordedMember(t *testing.T) {
 		withRecord(resp.Private) // the framework starts from the prior private state
 		r.Read(ctx, req, &resp)
 		var ids types.List
-		if diags := append(resp.Diagnostics, resp.State.GetAttribute(ctx, path.Root("user_ids"), &ids)...); diags.HasError() {
-			t.Fatal(diags)
+		resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("user_ids"), &ids)...)
+		if resp.Diagnostics.HasError() {
+			t.Fatal(resp.Diagnostics)
 		}
 		if got, _ := idsOf(ids); !slices.Equal(got, []string{maxID}) {
 			t.Errorf("user_ids %q, want neither the token's user nor the recorded member", got)
