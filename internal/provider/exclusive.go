@@ -194,12 +194,12 @@ func (k *exclusiveKind[T]) orphanedError(diags *diag.Diagnostics, orgID string, 
 	id := k.id(kept)
 	diags.AddAttributeError(path.Root(k.attribute),
 		fmt.Sprintf("The %s kept implicitly would be %s", k.one, k.done),
-		fmt.Sprintf("%s kept %s in organization %q implicitly: it is the API token's own %s for the last create, "+
-			"import or update of this set, and %s does not list it. This run uses the API token of another user "+
+		fmt.Sprintf("%s keeps a %s of organization %q implicitly: %s, the API token's own %s for the last create, "+
+			"import or update of this set, which %s does not list. This run uses the API token of another user "+
 			"(%s), whose own %s is the one kept implicitly now, so %s would be %s.\n\n"+
 			"To keep it, add %q to %s: the next apply then records %s as the %s kept implicitly. Or run with the "+
 			"API token that applied the set. %s",
-			k.resourceType, k.describe(kept), orgID, k.one, k.attribute, implicit, k.one, id, k.done,
+			k.resourceType, k.one, orgID, k.describe(kept), k.one, k.attribute, implicit, k.one, id, k.done,
 			id, k.attribute, implicit, k.one, outcome))
 }
 

@@ -576,10 +576,10 @@ func TestAccOrgMembersExclusive_anotherToken(t *testing.T) {
 	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia, ci))
 	want := []string{
 		`Error: The member kept implicitly would be removed`,
-		`invent_org_members_exclusive kept ada@acme.example (usr_ada), role admin in organization "org_acme" ` +
-			`implicitly: it is the API token's own member for the last create, import or update of this set, and ` +
-			`user_ids does not list it. This run uses the API token of another user (usr_ci), whose own member is ` +
-			`the one kept implicitly now, so usr_ada would be removed.`,
+		`invent_org_members_exclusive keeps a member of organization "org_acme" implicitly: ada@acme.example ` +
+			`(usr_ada), role admin, the API token's own member for the last create, import or update of this set, ` +
+			`which user_ids does not list. This run uses the API token of another user (usr_ci), whose own member ` +
+			`is the one kept implicitly now, so usr_ada would be removed.`,
 		`To keep it, add "usr_ada" to user_ids: the next apply then records usr_ci as the member kept implicitly. ` +
 			`Or run with the API token that applied the set. Nothing is applied.`,
 	}
@@ -699,9 +699,9 @@ func TestOrgMembersExclusiveResource_recordedMember(t *testing.T) {
 	}
 	t.Run("update that drops the recorded member", func(t *testing.T) {
 		resp, diags := update(t, []string{maxID})
-		wantOneError(t, diags, "The member kept implicitly would be removed", "invent_org_members_exclusive kept "+
-			"olivia@acme.example (usr_olivia), role admin in organization \"org_acme\" implicitly: it is the API token's "+
-			"own member for the last create, import or update of this set, and user_ids does not list it. This run uses "+
+		wantOneError(t, diags, "The member kept implicitly would be removed", "invent_org_members_exclusive keeps a "+
+			"member of organization \"org_acme\" implicitly: olivia@acme.example (usr_olivia), role admin, the API token's "+
+			"own member for the last create, import or update of this set, which user_ids does not list. This run uses "+
 			"the API token of another user (usr_ada), whose own member is the one kept implicitly now, so usr_olivia "+
 			"would be removed.\n\nTo keep it, add \"usr_olivia\" to user_ids: the next apply then records usr_ada as the "+
 			"member kept implicitly. Or run with the API token that applied the set. Nothing was removed.")
