@@ -608,8 +608,9 @@ func TestAccOrgMembersExclusive_anotherToken(t *testing.T) {
 		t.Fatalf("the plan does not show %q and %q:\n%s", stays, removed, plan)
 	}
 	byCI.mustRun("apply", "-auto-approve")
-	env.Admin = env.newClient(t, ciToken) // Ada is no member now
-	mustCheck(t, membersAre(t, env, maxID, olivia, ci))
+	asCI := *env // Ada, whose token env.Admin holds, is no member now
+	asCI.Admin = env.newClient(t, ciToken)
+	mustCheck(t, membersAre(t, &asCI, maxID, olivia, ci))
 	byCI.expectNoChanges()
 }
 
