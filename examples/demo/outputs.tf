@@ -18,11 +18,17 @@ output "membership" {
 }
 
 output "invite_links" {
-  description = "The invite links the demo manages."
+  description = "The invite links the demo manages, by fingerprint: the last 4 characters of the ID, which is sensitive (anyone signed in who knows it can join)."
   value = {
-    readers         = { id = invent_invite_link.readers.id, kind = invent_invite_link.readers.kind }
-    handbook_guests = { id = invent_invite_link.handbook_guests.id, title = invent_invite_link.handbook_guests.title }
+    readers         = { fingerprint = invent_invite_link.readers.fingerprint, kind = invent_invite_link.readers.kind }
+    handbook_guests = { fingerprint = invent_invite_link.handbook_guests.fingerprint, title = invent_invite_link.handbook_guests.title }
   }
+}
+
+output "readers_invite_id" {
+  description = "The readers link's ID, for whoever is to receive it: `terraform output -raw readers_invite_id` prints it."
+  value       = invent_invite_link.readers.id
+  sensitive   = true
 }
 
 output "organization_link_count" {

@@ -186,7 +186,9 @@ func orgPath(orgID string, segments ...string) string {
 // request is one API call, before any attempt.
 type request struct {
 	method string
-	path   string // escaped, segment by segment (orgPath); logs and errors show it so
+	path   string // escaped, segment by segment (orgPath); logs and errors show it so, secret hidden
+	// secret is an invite ID in the path, which logs and errors never show whole (see MaskInviteID).
+	secret string
 	query  url.Values
 	body   any
 	mode   retryMode
@@ -195,11 +197,12 @@ type request struct {
 // do sends req with retries and decodes a 2xx body into out (when out is non-nil and there is a
 // body). It returns the final status code.
 func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
+	shownPath := req.hideSecret(req.path)
 	var payload []byte
 	if req.body != nil {
 		var err error
 		if payload, err = json.Marshal(req.body); err != nil {
-			return 0, fmt.Errorf("encoding the %s %s request: %w", req.method, req.path, err)
+			return 0, fmt.Errorf("encoding the %s %s request: %w", req.method, shownPath, err)
 		}
 	}
 	for attempt := 1; ; attempt++ {
@@ -210,8 +213,8 @@ func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
 		status, header, body, sendErr := c.send(ctx, req, payload)
 		wait, retry := c.retryDecision(ctx, req, attempt, status, header, sendErr)
 		entry := RequestLog{
-			Method: req.method, Path: req.path, Status: status, Attempt: attempt,
-			Duration: time.Since(start), Err: sendErr,
+			Method: req.method, Path: shownPath, Status: status, Attempt: attempt,
+			Duration: time.Since(start), Err: req.hideSecretErr(sendErr),
 		}
 		if retry {
 			entry.RetryIn = wait
@@ -221,17 +224,17 @@ func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
 		if sendErr == nil && status >= 200 && status < 300 {
 			if out != nil && len(bytes.TrimSpace(body)) > 0 {
 				if err := json.Unmarshal(body, out); err != nil {
-					return status, fmt.Errorf("decoding the answer to %s %s: %w", req.method, req.path, err)
+					return status, fmt.Errorf("decoding the answer to %s %s: %w", req.method, shownPath, err)
 				}
 			}
 			return status, nil
 		}
 		if !retry {
 			if sendErr != nil {
-				return status, c.scrub(fmt.Errorf("%s %s: %w", req.method, req.path, sendErr))
+				return status, c.scrub(fmt.Errorf("%s %s: %w", req.method, shownPath, req.hideSecretErr(sendErr)))
 			}
-			apiErr := decodeAPIError(req.method, req.path, status, body)
-			apiErr.Message = c.redact(apiErr.Message)
+			apiErr := decodeAPIError(req.method, shownPath, status, body)
+			apiErr.Message = c.redact(req.hideSecret(apiErr.Message))
 			return status, apiErr
 		}
 		if err := sleep(ctx, wait); err != nil {
@@ -246,7 +249,7 @@ func (c *Client) send(ctx context.Context, req request, payload []byte) (int, ht
 	// its unescaped form, so each segment is escaped exactly once and a "/" inside an ID stays %2F.
 	unescaped, err := url.PathUnescape(req.path)
 	if err != nil {
-		return 0, nil, nil, fmt.Errorf("request path %q: %w", req.path, err)
+		return 0, nil, nil, fmt.Errorf("request path %q: %w", req.hideSecret(req.path), err)
 	}
 	target := *c.baseURL
 	target.Path = c.baseURL.Path + unescaped

@@ -28,7 +28,7 @@ func (c *Client) InviteLinkPage(ctx context.Context, orgID, pageToken string) (*
 
 // GetInviteLink returns one invite link of any kind.
 func (c *Client) GetInviteLink(ctx context.Context, orgID, inviteID string) (*InviteLink, error) {
-	return call[InviteLink](ctx, c, request{method: "GET", path: inviteLinkPath(orgID, inviteID), mode: retryIdempotent})
+	return call[InviteLink](ctx, c, request{method: "GET", path: inviteLinkPath(orgID, inviteID), secret: inviteID, mode: retryIdempotent})
 }
 
 // CreateInviteLink creates an invite link (build req with NewInviteLinkRequest). It is repeated only
@@ -40,13 +40,13 @@ func (c *Client) CreateInviteLink(ctx context.Context, orgID string, req CreateI
 // UpdateInviteLink changes the role of a link: set Role for an organization link, Level for a space
 // or collection link.
 func (c *Client) UpdateInviteLink(ctx context.Context, orgID, inviteID string, req UpdateInviteLinkRequest) (*InviteLink, error) {
-	return call[InviteLink](ctx, c, request{method: "PATCH", path: inviteLinkPath(orgID, inviteID), body: req, mode: retryIdempotent})
+	return call[InviteLink](ctx, c, request{method: "PATCH", path: inviteLinkPath(orgID, inviteID), secret: inviteID, body: req, mode: retryIdempotent})
 }
 
 // DeleteInviteLink revokes a link. It reports whether the link existed (205) or was already gone (204);
 // both are success.
 func (c *Client) DeleteInviteLink(ctx context.Context, orgID, inviteID string) (existed bool, err error) {
-	status, err := c.do(ctx, request{method: "DELETE", path: inviteLinkPath(orgID, inviteID), mode: retryIdempotent}, nil)
+	status, err := c.do(ctx, request{method: "DELETE", path: inviteLinkPath(orgID, inviteID), secret: inviteID, mode: retryIdempotent}, nil)
 	if err != nil {
 		return false, err
 	}

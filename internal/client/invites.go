@@ -11,6 +11,6 @@ func (c *Client) InviteByEmail(ctx context.Context, orgID string, req InviteRequ
 // JoinWithInvite makes the caller join orgID through an invite link. Joining twice changes nothing,
 // so it is retried like a read.
 func (c *Client) JoinWithInvite(ctx context.Context, orgID, inviteID string) error {
-	_, err := c.do(ctx, request{method: "POST", path: orgPath(orgID, "invites", inviteID), mode: retryIdempotent}, nil)
+	_, err := c.do(ctx, request{method: "POST", path: orgPath(orgID, "invites", inviteID), secret: inviteID, mode: retryIdempotent}, nil)
 	return err
 }

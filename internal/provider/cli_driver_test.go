@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -117,6 +118,15 @@ func newCLIWorkspace(t *testing.T, baseURL, token string, extraEnv ...string) *c
 		env = append(env, EnvAPIToken+"="+token)
 	}
 	return &cliWorkspace{t: t, terraform: tf, dir: t.TempDir(), env: append(env, extraEnv...)}
+}
+
+// withToken is the same working directory run with another API token, as when another person or a CI
+// job runs the same configuration on the same state.
+func (w *cliWorkspace) withToken(token string) *cliWorkspace {
+	other := *w
+	other.env = slices.DeleteFunc(slices.Clone(w.env), func(v string) bool { return strings.HasPrefix(v, EnvAPIToken+"=") })
+	other.env = append(other.env, EnvAPIToken+"="+token)
+	return &other
 }
 
 // writeConfig replaces the configuration with body, after the terraform block that takes the

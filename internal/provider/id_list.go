@@ -20,8 +20,11 @@ import (
 // here is linear: the framework compares lists index by index, and these helpers use maps.
 
 // uniqueIDs validates a list of API IDs in one pass: every known element is an ID, none is null, and
-// none appears twice.
-type uniqueIDs struct{}
+// none appears twice. With secret set (the IDs grant access) its messages name elements by position
+// only, never by value.
+type uniqueIDs struct {
+	secret bool
+}
 
 var _ validator.List = uniqueIDs{}
 
@@ -33,7 +36,7 @@ func (v uniqueIDs) MarkdownDescription(ctx context.Context) string {
 	return v.Description(ctx)
 }
 
-func (uniqueIDs) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
+func (v uniqueIDs) ValidateList(_ context.Context, req validator.ListRequest, resp *validator.ListResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
@@ -48,12 +51,20 @@ func (uniqueIDs) ValidateList(_ context.Context, req validator.ListRequest, resp
 		case s.IsNull():
 			resp.Diagnostics.AddAttributeError(at, "Invalid ID", fmt.Sprintf("Attribute %s must be an ID, got null", at))
 		case !apiIDPattern.MatchString(s.ValueString()):
+			got := fmt.Sprintf(", got: %q", s.ValueString())
+			if v.secret {
+				got = " (its value is sensitive, so not shown)"
+			}
 			resp.Diagnostics.AddAttributeError(at, "Invalid ID", fmt.Sprintf("Attribute %s must be an ID of "+
-				"letters, digits, '_' and '-', got: %q", at, s.ValueString()))
+				"letters, digits, '_' and '-'%s", at, got))
 		default:
 			if j, dup := first[s.ValueString()]; dup {
-				resp.Diagnostics.AddAttributeError(at, "Duplicate ID", fmt.Sprintf("Attribute %s lists %q "+
-					"again (first at %s): list each ID once", at, s.ValueString(), req.Path.AtListIndex(j)))
+				what := fmt.Sprintf("%q", s.ValueString())
+				if v.secret {
+					what = "the ID"
+				}
+				resp.Diagnostics.AddAttributeError(at, "Duplicate ID", fmt.Sprintf("Attribute %s lists %s "+
+					"again (first at %s): list each ID once", at, what, req.Path.AtListIndex(j)))
 				continue
 			}
 			first[s.ValueString()] = i

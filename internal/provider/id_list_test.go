@@ -20,30 +20,35 @@ func stringList(elems ...attr.Value) types.List {
 func TestUniqueIDs(t *testing.T) {
 	s := types.StringValue
 	cases := map[string]struct {
-		list types.List
-		want []string // "summary: detail" of each error, in order
+		list   types.List
+		secret bool
+		want   []string // "summary: detail" of each error, in order
 	}{
-		"valid":                                 {stringList(s("usr_a"), s("usr-b"), s("C9")), nil},
-		"empty":                                 {stringList(), nil},
-		"null":                                  {types.ListNull(types.StringType), nil},
-		"unknown":                               {types.ListUnknown(types.StringType), nil},
-		"unknown elements are checked at apply": {stringList(types.StringUnknown(), types.StringUnknown(), s("usr_a")), nil},
-		"duplicate": {stringList(s("usr_a"), s("usr_b"), s("usr_a"), s("usr_a")), []string{
+		"valid":                                 {stringList(s("usr_a"), s("usr-b"), s("C9")), false, nil},
+		"empty":                                 {stringList(), false, nil},
+		"null":                                  {types.ListNull(types.StringType), false, nil},
+		"unknown":                               {types.ListUnknown(types.StringType), false, nil},
+		"unknown elements are checked at apply": {stringList(types.StringUnknown(), types.StringUnknown(), s("usr_a")), false, nil},
+		"duplicate": {stringList(s("usr_a"), s("usr_b"), s("usr_a"), s("usr_a")), false, []string{
 			`Duplicate ID: Attribute user_ids[2] lists "usr_a" again (first at user_ids[0]): list each ID once`,
 			`Duplicate ID: Attribute user_ids[3] lists "usr_a" again (first at user_ids[0]): list each ID once`,
 		}},
-		"malformed": {stringList(s("usr a"), s("")), []string{
+		"malformed": {stringList(s("usr a"), s("")), false, []string{
 			`Invalid ID: Attribute user_ids[0] must be an ID of letters, digits, '_' and '-', got: "usr a"`,
 			`Invalid ID: Attribute user_ids[1] must be an ID of letters, digits, '_' and '-', got: ""`,
 		}},
-		"null element": {stringList(s("usr_a"), types.StringNull()), []string{
+		"null element": {stringList(s("usr_a"), types.StringNull()), false, []string{
 			`Invalid ID: Attribute user_ids[1] must be an ID, got null`,
+		}},
+		"secret IDs are never shown": {stringList(s("inv_a"), s("inv a"), s("inv_a")), true, []string{
+			`Invalid ID: Attribute user_ids[1] must be an ID of letters, digits, '_' and '-' (its value is sensitive, so not shown)`,
+			`Duplicate ID: Attribute user_ids[2] lists the ID again (first at user_ids[0]): list each ID once`,
 		}},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			var resp validator.ListResponse
-			uniqueIDs{}.ValidateList(testContext(t), validator.ListRequest{Path: path.Root("user_ids"), ConfigValue: tc.list}, &resp)
+			uniqueIDs{secret: tc.secret}.ValidateList(testContext(t), validator.ListRequest{Path: path.Root("user_ids"), ConfigValue: tc.list}, &resp)
 			var got []string
 			for _, d := range resp.Diagnostics {
 				got = append(got, d.Summary()+": "+d.Detail())

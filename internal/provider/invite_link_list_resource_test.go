@@ -81,7 +81,7 @@ func TestProtocolListInviteLinks_includeResource(t *testing.T) {
 		t.Fatalf("%d results, want 2", len(results))
 	}
 	want := map[string]any{
-		"id": ids[1], "org_id": emulator.DefaultParentOrgID, "role": "guest", "kind": client.InviteLinkKindOrganization,
+		"id": ids[1], "fingerprint": client.InviteIDFingerprint(ids[1]), "org_id": emulator.DefaultParentOrgID, "role": "guest", "kind": client.InviteLinkKindOrganization,
 		"space_id": nil, "collection_id": nil, "title": nil, "redundant": true, "timeouts": nil,
 	}
 	if got := results[1].Resource; !reflect.DeepEqual(got, want) {

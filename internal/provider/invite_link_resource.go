@@ -33,6 +33,11 @@ const (
 	inviteLinkRedundantDescription = "Whether the provider's API token user already holds every " +
 		"permission the link grants. It follows that user's own role, so it can change on refresh " +
 		"without any change to the link."
+	inviteLinkIDDescription = "The invite ID the API gave the link. Sensitive: anyone signed in who knows " +
+		"the ID of an organization link can join the organization with its role, so plans, outputs and " +
+		"the provider's logs never show it; `fingerprint` names the link instead."
+	inviteLinkFingerprintDescription = "The last 4 characters of the invite ID: enough to tell links " +
+		"apart in plans and warnings, and a key for `for_each`, without granting entry."
 )
 
 // NewInviteLinkResource is the resource invent_invite_link.
@@ -53,12 +58,14 @@ type inviteLinkResourceModel struct {
 	Kind         types.String   `tfsdk:"kind"`
 	Title        types.String   `tfsdk:"title"`
 	Redundant    types.Bool     `tfsdk:"redundant"`
+	Fingerprint  types.String   `tfsdk:"fingerprint"`
 	Timeouts     timeouts.Value `tfsdk:"timeouts"`
 }
 
 // setFromAPI records what the API holds for the link; org_id and timeouts are the configuration's.
 func (m *inviteLinkResourceModel) setFromAPI(link *client.InviteLink) {
 	m.ID = types.StringValue(link.ID)
+	m.Fingerprint = types.StringValue(client.InviteIDFingerprint(link.ID))
 	m.Role = types.StringValue(string(link.EffectiveRole()))
 	m.Kind = types.StringValue(link.Kind())
 	m.Redundant = types.BoolValue(link.Redundant)
@@ -94,9 +101,15 @@ func (r *inviteLinkResource) Schema(ctx context.Context, _ resource.SchemaReques
 			"Destroying the resource revokes the link.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
-				MarkdownDescription: "The invite ID the API gave the link.",
+				MarkdownDescription: inviteLinkIDDescription,
 				Computed:            true,
+				Sensitive:           true,
 				PlanModifiers:       []planmodifier.String{stringplanmodifier.UseStateForUnknown()},
+			},
+			"fingerprint": schema.StringAttribute{
+				MarkdownDescription: inviteLinkFingerprintDescription,
+				Computed:            true,
+				PlanModifiers:       []planmodifier.String{fingerprintOfPriorID{}},
 			},
 			"org_id": schema.StringAttribute{
 				MarkdownDescription: "The organization the link belongs to; `c` stands for the organization " +

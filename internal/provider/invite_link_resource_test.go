@@ -77,7 +77,24 @@ func (k inviteLinkKind) stateChecks(role string) []statecheck.StateCheck {
 		at("collection_id", k.collectionID),
 		at("title", k.title),
 		at("redundant", knownvalue.Bool(true)), // the admin already holds every role
+		fingerprintOfID{inviteLinkAddr},
 	}
+}
+
+// fingerprintOfID checks that the fingerprint of the link at addr is its ID's last 4 characters.
+type fingerprintOfID struct{ addr string }
+
+func (c fingerprintOfID) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	for _, r := range req.State.Values.RootModule.Resources {
+		if r.Address == c.addr {
+			id, _ := r.AttributeValues["id"].(string)
+			if fp := r.AttributeValues["fingerprint"]; len(id) < 8 || fp != id[len(id)-4:] {
+				resp.Error = fmt.Errorf("%s: fingerprint %v, want the last 4 characters of ID %q", c.addr, fp, id)
+			}
+			return
+		}
+	}
+	resp.Error = fmt.Errorf("%s is not in state", c.addr)
 }
 
 func inviteLinkConfig(orgID, role, target string) string {

@@ -6,6 +6,8 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/orgkit/terraform-provider-invent/internal/client"
 )
 
 var _ datasource.DataSourceWithConfigure = &inviteLinksDataSource{}
@@ -26,9 +28,10 @@ type inviteLinksDataSourceModel struct {
 }
 
 type inviteLinkListItemModel struct {
-	ID        types.String `tfsdk:"id"`
-	Role      types.String `tfsdk:"role"`
-	Redundant types.Bool   `tfsdk:"redundant"`
+	ID          types.String `tfsdk:"id"`
+	Fingerprint types.String `tfsdk:"fingerprint"`
+	Role        types.String `tfsdk:"role"`
+	Redundant   types.Bool   `tfsdk:"redundant"`
 }
 
 func (d *inviteLinksDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
@@ -56,7 +59,12 @@ func (d *inviteLinksDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				NestedObject: schema.NestedAttributeObject{
 					Attributes: map[string]schema.Attribute{
 						"id": schema.StringAttribute{
-							MarkdownDescription: "The invite ID.",
+							MarkdownDescription: inviteLinkIDDescription,
+							Computed:            true,
+							Sensitive:           true,
+						},
+						"fingerprint": schema.StringAttribute{
+							MarkdownDescription: inviteLinkFingerprintDescription,
 							Computed:            true,
 						},
 						"role": schema.StringAttribute{
@@ -94,9 +102,10 @@ func (d *inviteLinksDataSource) Read(ctx context.Context, req datasource.ReadReq
 	cfg.InviteLinks = make([]inviteLinkListItemModel, len(links))
 	for i, link := range links {
 		cfg.InviteLinks[i] = inviteLinkListItemModel{
-			ID:        types.StringValue(link.ID),
-			Role:      types.StringValue(string(link.EffectiveRole())),
-			Redundant: types.BoolValue(link.Redundant),
+			ID:          types.StringValue(link.ID),
+			Fingerprint: types.StringValue(client.InviteIDFingerprint(link.ID)),
+			Role:        types.StringValue(string(link.EffectiveRole())),
+			Redundant:   types.BoolValue(link.Redundant),
 		}
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, cfg)...)

@@ -58,9 +58,10 @@ func TestAccInviteLinksDataSource_everyPage(t *testing.T) {
 	}
 	item := func(l client.InviteLink) knownvalue.Check {
 		return knownvalue.ObjectExact(map[string]knownvalue.Check{
-			"id":        knownvalue.StringExact(l.ID),
-			"role":      knownvalue.StringExact(string(l.Role)),
-			"redundant": knownvalue.Bool(l.Redundant),
+			"id":          knownvalue.StringExact(l.ID),
+			"fingerprint": knownvalue.StringExact(client.InviteIDFingerprint(l.ID)),
+			"role":        knownvalue.StringExact(string(l.Role)),
+			"redundant":   knownvalue.Bool(l.Redundant),
 		})
 	}
 	spotChecks := map[int]knownvalue.Check{0: item(want[0]), len(want) - 1: item(want[len(want)-1])}

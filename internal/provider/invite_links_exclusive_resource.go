@@ -36,6 +36,7 @@ var inviteLinksExclusive = &exclusiveKind[client.InviteLink]{
 	many:         "invite links",
 	verb:         "revoke",
 	done:         "revoked",
+	secretIDs:    true,
 	notOne:       "an organization-wide invite link",
 	notOneHint: "invent_invite_links_exclusive never creates a link: create each with an invent_invite_link " +
 		"and list its id, or take the ID out of invite_ids. Space and collection links are not " +
@@ -46,12 +47,12 @@ var inviteLinksExclusive = &exclusiveKind[client.InviteLink]{
 	},
 	id: func(l client.InviteLink) string { return l.ID },
 	describe: func(l client.InviteLink) string {
-		return fmt.Sprintf("%s, role %s", l.ID, l.EffectiveRole())
+		return fmt.Sprintf("%s, role %s", client.MaskInviteID(l.ID), l.EffectiveRole())
 	},
 	removeOne: func(ctx context.Context, api *client.Client, orgID string, l client.InviteLink, diags *diag.Diagnostics) bool {
 		// 205 (revoked) and 204 (gone already) are both fine.
 		if _, err := api.DeleteInviteLink(ctx, orgID, l.ID); err != nil {
-			addAPIError(diags, fmt.Sprintf("Cannot revoke invite link %s", l.ID), err)
+			addAPIError(diags, fmt.Sprintf("Cannot revoke invite link %s", client.MaskInviteID(l.ID)), err)
 			return false
 		}
 		return true
@@ -68,16 +69,24 @@ func (r *inviteLinksExclusiveResource) Schema(ctx context.Context, _ resource.Sc
 			"invite ID (the `_exclusive` pattern). A refresh records every organization-wide link "+
 			"(`GET /orgs/{org_id}/link-invites`, every page; the API lists no space or collection links, so "+
 			"this resource leaves those alone), so a plan shows each link outside `invite_ids` as a change "+
-			"of `invite_ids`, with one warning that names them (ID and role), and apply revokes exactly "+
-			"those. It never creates a link: create links with `invent_invite_link` and list their `id`s "+
-			"here.\n\n"+
+			"of `invite_ids`, with one warning that names them (fingerprint and role: the IDs are sensitive), "+
+			"and apply revokes exactly those. It never creates a link: create links with `invent_invite_link` "+
+			"and list their `id`s here.\n\n"+
+			"When `invite_ids` is known only at apply, the plan's warning names every link the apply may "+
+			"revoke: every current link that the known part of `invite_ids` does not list; the apply revokes "+
+			"none but those. One organization has one `invent_invite_links_exclusive`: a second one of the "+
+			"same organization (`c` resolved) in the same plan fails it (only resources of the same provider "+
+			"configuration are compared).\n\n"+
 			"Creating the resource revokes nothing: if the organization has links outside `invite_ids`, "+
 			"creation fails, names them, and shows the `import` block (`id` = the organization's ID) that "+
-			"adopts the current links, so that the next plan shows their revocation for review. Destroying "+
+			"adopts the current links, so that the next plan shows their revocation for review. The plan fails "+
+			"so already when those links outnumber the elements of `invite_ids` unknown at plan time (with "+
+			"`plan_checks`); otherwise the apply checks. Destroying "+
 			"the resource revokes nothing either: it only stops enforcing the set. Links created outside "+
 			"Terraform show only in a plan that refreshes: `terraform plan -refresh=false` shows none, and "+
 			"apply revokes only what its plan showed.",
 		"The invite IDs of every organization-wide link the organization may have. Each must be an "+
 			"organization-wide link of the organization already: an ID that is not is an error before "+
-			"anything is revoked.")
+			"anything is revoked. Sensitive, as each ID lets anyone signed in join the organization: plans "+
+			"show `(sensitive value)` and messages show IDs by their last 4 characters.")
 }

@@ -75,7 +75,7 @@ func TestAccInviteLinksExclusive_lifecycle(t *testing.T) {
 				Config: env.providerConfig(linksExclusiveConfig(env.OrgID, false, kept)),
 				ExpectError: messageRegexp(`The organization has invite links outside invite_ids`,
 					`Organization "org_acme" has 1 invite link that invite_ids does not list:`,
-					fmt.Sprintf(`- %s, role edit`, other),
+					fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(other)),
 					`Creating invent_invite_links_exclusive revokes nothing`,
 					`import { to = invent_invite_links_exclusive.<name> id = "org_acme" }`),
 			},
@@ -112,7 +112,7 @@ func TestAccInviteLinksExclusive_lifecycle(t *testing.T) {
 				Config:    env.providerConfig(linksExclusiveConfig(env.OrgID, false, kept, space, "inv_unknown")),
 				ExpectError: messageRegexp(`Not invite links of the organization`,
 					`invite_ids lists IDs that are not an organization-wide invite link of organization "org_acme":`,
-					`- `+space, `- inv_unknown`,
+					`- `+client.MaskInviteID(space), `- …nown`,
 					`Space and collection links are not organization-wide and do not belong here. Nothing is applied.`),
 			},
 		},
@@ -134,8 +134,8 @@ func TestAccInviteLinksExclusive_cli(t *testing.T) {
 		`Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.`,
 		`Warning: 2 invite links of organization "org_acme" will be revoked`,
 		`Applying this plan will revoke these invite links of organization "org_acme", which invite_ids does not list:`,
-		fmt.Sprintf(`- %s, role edit`, extras[0]),
-		fmt.Sprintf(`- %s, role guest`, extras[1]),
+		fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(extras[0])),
+		fmt.Sprintf(`- %s, role guest`, client.MaskInviteID(extras[1])),
 		`To keep one, add its ID to invite_ids.`,
 	}
 	if !messageRegexp(want...).MatchString(plan.stdout) {
@@ -152,9 +152,9 @@ func TestAccInviteLinksExclusive_cli(t *testing.T) {
 	}
 	plan = ws.mustRun("plan")
 	want = []string{
-		`invent_invite_links_exclusive.all will be updated in-place`, `- "` + late + `",`,
+		`invent_invite_links_exclusive.all will be updated in-place`, `~ invite_ids = (sensitive value)`,
 		`Warning: 1 invite link of organization "org_acme" will be revoked`,
-		fmt.Sprintf(`- %s, role create`, late),
+		fmt.Sprintf(`- %s, role create`, client.MaskInviteID(late)),
 	}
 	if !messageRegexp(want...).MatchString(plan.stdout) {
 		t.Fatalf("the plan does not show %q:\n%s", want, plan)
@@ -177,7 +177,7 @@ func TestInviteLinksExclusiveResource_modifyPlan(t *testing.T) {
 	diags := exclusiveModifyPlan(t, r, "invite_ids", env.OrgID, []string{kept, other, "inv_gone"}, []string{kept})
 	if len(diags) != 1 || diags.WarningsCount() != 1 || diags[0].Summary() != `2 invite links of organization "org_acme" will be revoked` ||
 		diags[0].Detail() != "Applying this plan will revoke these invite links of organization \"org_acme\", which invite_ids does not list:\n\n"+
-			"  - "+other+", role edit\n  - inv_gone (already gone)\n\nTo keep one, add its ID to invite_ids." {
+			"  - "+client.MaskInviteID(other)+", role edit\n  - …gone (already gone)\n\nTo keep one, add its ID to invite_ids." {
 		t.Errorf("got %v", diags)
 	}
 }
@@ -189,7 +189,7 @@ func TestAccExclusive_badInput(t *testing.T) {
 		"duplicate user ID": {env.providerConfig(membersExclusiveConfig(env.OrgID, false, "usr_max", "usr_olivia", "usr_max")),
 			messageRegexp(`Duplicate ID`, `Attribute user_ids[2] lists "usr_max" again (first at user_ids[0]): list each ID once`)},
 		"malformed invite ID": {env.providerConfig(linksExclusiveConfig(env.OrgID, false, "inv 1")),
-			messageRegexp(`Invalid ID`, `Attribute invite_ids[0] must be an ID of letters, digits, '_' and '-', got: "inv 1"`)},
+			messageRegexp(`Invalid ID`, `Attribute invite_ids[0] must be an ID of letters, digits, '_' and '-' (its value is sensitive, so not shown)`)},
 	})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -201,5 +201,55 @@ func TestAccExclusive_badInput(t *testing.T) {
 			ExpectError: messageRegexp(`Invalid import ID`, `the import ID of invent_invite_links_exclusive is the `+
 				`organization's ID (letters, digits, '_' and '-', or "c" for the token's own organization); got "org_acme/inv_1"`),
 		}},
+	})
+}
+
+// A create that Create would refuse for certain (more links outside invite_ids than it has unknown
+// elements) fails the plan, before anything else of the configuration is applied; when an unknown
+// element might name the one link outside, the plan passes and the apply's check stays.
+func TestAccInviteLinksExclusive_createRefusedAtPlan(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	outside := []string{createLink(t, env, client.RoleEdit, ""), createLink(t, env, client.RoleGuest, "")}
+	config := env.providerConfig(fmt.Sprintf(`
+resource "invent_invite_link" "new" {
+  org_id = %[1]q
+  role   = "read"
+}
+
+resource "invent_invite_links_exclusive" "all" {
+  org_id     = %[1]q
+  invite_ids = [invent_invite_link.new.id]
+}
+`, env.OrgID))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:   config,
+				PlanOnly: true,
+				ExpectError: messageRegexp(`The organization has invite links outside invite_ids`,
+					`Organization "org_acme" has 2 invite links that invite_ids does not list:`,
+					fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(outside[0])),
+					fmt.Sprintf(`- %s, role guest`, client.MaskInviteID(outside[1])),
+					`Creating invent_invite_links_exclusive revokes nothing: a create's plan has no prior state, so it `+
+						`cannot show these as changes for review. Nothing is applied.`,
+					`import { to = invent_invite_links_exclusive.<name> id = "org_acme" }`),
+			},
+			{
+				// One link outside, one unknown ID: the apply decides (when it plans the resource again,
+				// with the new link's ID known).
+				PreConfig: func() {
+					mustCheck(t, linksAre(t, env, &outside[0], &outside[1])) // nothing was created
+					if _, err := env.Admin.DeleteInviteLink(testContext(t), env.OrgID, outside[1]); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: config,
+				ExpectError: messageRegexp(`The organization has invite links outside invite_ids`,
+					`Organization "org_acme" has 1 invite link that invite_ids does not list:`,
+					fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(outside[0]))),
+			},
+		},
 	})
 }

@@ -71,11 +71,27 @@ func (r *orgMembersExclusiveResource) Schema(ctx context.Context, _ resource.Sch
 			"(email and role), and apply removes exactly those (`DELETE /orgs/{org_id}/members/{user_id}`, "+
 			"which needs the API token of an ADMIN). It never adds a member: invite members with "+
 			"`invent_org_member` and list their `user_id`s here.\n\n"+
-			"The API token's own member belongs to the set without being listed and is never removed. A plan "+
-			"that would leave the organization without a member of content role `admin` fails.\n\n"+
+			"When `user_ids` is known only at apply (it depends on something that is created or read then), "+
+			"the plan's warning names every member the apply may remove: every current member that the known "+
+			"part of `user_ids` does not list. The apply removes none but those, and only those that the final "+
+			"list leaves out. A plan that would leave the organization without an ACTIVE member of content role "+
+			"`admin` fails, judged on that worst case when the list is not fully known (DISABLED and INVITED "+
+			"admins cannot act, so they do not count).\n\n"+
+			"The API token's own member belongs to the set without being listed and is never removed; taking it "+
+			"out of `user_ids` shows in the diff, and a warning says it stays. The resource records in its "+
+			"private state which member it kept so, at each create, import and update: a plan made with another "+
+			"user's token (another admin, a new CI key) that would remove that member fails, naming it, until "+
+			"`user_ids` lists it (the next apply then records the new token's user) or the plan runs with the "+
+			"token that applied the set. A set applied by an earlier release records the member at its next "+
+			"update.\n\n"+
+			"One organization has one `invent_org_members_exclusive`: a second one of the same organization "+
+			"(`c` resolved) in the same plan fails it. Only resources of the same provider configuration are "+
+			"compared: one in another state file, or under another provider configuration, cannot be seen.\n\n"+
 			"Creating the resource removes nobody: if the organization has members outside `user_ids`, "+
 			"creation fails, names them, and shows the `import` block (`id` = the organization's ID) that "+
-			"adopts the current members, so that the next plan shows their removal for review. Destroying "+
+			"adopts the current members, so that the next plan shows their removal for review. The plan fails "+
+			"so already when those members outnumber the elements of `user_ids` unknown at plan time (with "+
+			"`plan_checks`); otherwise the apply checks. Destroying "+
 			"the resource removes nobody either: it only stops enforcing the set. Members added outside "+
 			"Terraform show only in a plan that refreshes: `terraform plan -refresh=false` shows none, and "+
 			"apply removes only what its plan showed.",
@@ -108,12 +124,14 @@ func removeExcludedMember(ctx context.Context, api *client.Client, orgID string,
 	return true
 }
 
-// keepAnAdmin refuses removals that would leave the organization without a member of content role
-// admin: the API refuses to remove the last one anyway, after the others are gone.
-func keepAnAdmin(orgID string, kept, removed []client.Member, diags *diag.Diagnostics) {
+// keepAnAdmin refuses removals that would leave the organization without an ACTIVE member of content
+// role admin: the API refuses to remove the last one anyway, after the others are gone, and a DISABLED
+// or INVITED admin cannot act. certain is false when removed is the worst case of a list known only
+// at apply.
+func keepAnAdmin(orgID string, kept, removed []client.Member, certain bool, diags *diag.Diagnostics) {
 	var admins []string
 	for _, m := range kept {
-		if m.Role == client.RoleAdmin {
+		if m.Role == client.RoleAdmin && m.Status == client.MemberStatusActive {
 			return
 		}
 	}
@@ -125,9 +143,13 @@ func keepAnAdmin(orgID string, kept, removed []client.Member, diags *diag.Diagno
 	if len(admins) == 0 {
 		return // the organization had no admin to lose
 	}
+	would, removes := "This plan would leave", "it removes"
+	if !certain {
+		would, removes = "With user_ids known only at apply, this plan could leave", "it may remove"
+	}
 	diags.AddAttributeError(path.Root("user_ids"), "Refusing to remove every admin of the organization",
-		fmt.Sprintf("This plan would leave organization %q without a member of content role admin: it removes "+
-			"%s, and no member it keeps is an admin. An organization must keep an admin (the API refuses to "+
-			"remove the last one), and without one nobody could manage its members.\n\nKeep at least one "+
-			"admin in user_ids. Nothing is applied.", orgID, strings.Join(admins, ", ")))
+		fmt.Sprintf("%s organization %q without an active member of content role admin: %s %s, and no member "+
+			"it keeps is an ACTIVE admin (a DISABLED or INVITED admin cannot act). An organization must keep an "+
+			"admin (the API refuses to remove the last one), and without one nobody could manage its members.\n\n"+
+			"Keep at least one active admin in user_ids. Nothing is applied.", would, orgID, removes, strings.Join(admins, ", ")))
 }

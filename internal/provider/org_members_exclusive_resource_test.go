@@ -138,7 +138,7 @@ func TestAccOrgMembersExclusive_lifecycle(t *testing.T) {
 					`Organization "org_acme" has 1 member that user_ids does not list:`,
 					`- max@acme.example (usr_max), role read`,
 					`Creating invent_org_members_exclusive removes nothing: a create's plan has no prior state, `+
-						`so it cannot show these as changes for review. Nothing was changed.`,
+						`so it cannot show these as changes for review. Nothing is applied.`,
 					`import { to = invent_org_members_exclusive.<name> id = "org_acme" }`),
 			},
 			{
@@ -296,12 +296,18 @@ func TestAccOrgMembersExclusive_scale(t *testing.T) {
 // attribute named attribute, for tests that call the resource's methods directly.
 func exclusiveRaw(t *testing.T, r fwresource.Resource, attribute, orgID string, ids []string) tfsdk.Plan {
 	t.Helper()
-	ctx := testContext(t)
-	sch := resourceSchema(t, r)
-	list, err := idList(ids).ToTerraformValue(ctx)
+	list, err := idList(ids).ToTerraformValue(testContext(t))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return exclusiveRawList(t, r, attribute, orgID, list)
+}
+
+// exclusiveRawList is exclusiveRaw with the list attribute's value as given.
+func exclusiveRawList(t *testing.T, r fwresource.Resource, attribute, orgID string, list tftypes.Value) tfsdk.Plan {
+	t.Helper()
+	ctx := testContext(t)
+	sch := resourceSchema(t, r)
 	return tfsdk.Plan{Schema: sch, Raw: tftypes.NewValue(sch.Type().TerraformType(ctx), map[string]tftypes.Value{
 		"id":       tftypes.NewValue(tftypes.String, orgID),
 		"org_id":   tftypes.NewValue(tftypes.String, orgID),
@@ -316,8 +322,11 @@ func exclusiveModifyPlan(t *testing.T, r fwresource.ResourceWithModifyPlan, attr
 	t.Helper()
 	plan := exclusiveRaw(t, r, attribute, orgID, planned)
 	prior := tfsdk.State(exclusiveRaw(t, r, attribute, orgID, state))
+	req := fwresource.ModifyPlanRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}
 	resp := fwresource.ModifyPlanResponse{Plan: plan}
-	r.ModifyPlan(testContext(t), fwresource.ModifyPlanRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}, &resp)
+	emptyPrivate(&req.Private)
+	emptyPrivate(&resp.Private)
+	r.ModifyPlan(testContext(t), req, &resp)
 	return resp.Diagnostics
 }
 
@@ -327,8 +336,11 @@ func exclusiveUpdate(t *testing.T, r fwresource.Resource, attribute, orgID strin
 	t.Helper()
 	plan := exclusiveRaw(t, r, attribute, orgID, planned)
 	prior := tfsdk.State(exclusiveRaw(t, r, attribute, orgID, state))
+	req := fwresource.UpdateRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}
 	resp := fwresource.UpdateResponse{State: prior}
-	r.Update(testContext(t), fwresource.UpdateRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}, &resp)
+	emptyPrivate(&req.Private)
+	emptyPrivate(&resp.Private)
+	r.Update(testContext(t), req, &resp)
 	var recorded types.List
 	if diags := resp.State.GetAttribute(testContext(t), path.Root(attribute), &recorded); diags.HasError() {
 		t.Fatal(diags)
@@ -392,10 +404,13 @@ func TestOrgMembersExclusiveResource_modifyPlan(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	emu := env.needsEmulator(t)
 	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
-	r := &orgMembersExclusiveResource{exclusiveResource[client.Member]{data: newProviderData(env.Admin, true), kind: orgMembersExclusive}}
+	// Each plan is of its own provider process: a second plan in one process would be a second claim.
+	newResource := func() *orgMembersExclusiveResource {
+		return &orgMembersExclusiveResource{exclusiveResource[client.Member]{data: newProviderData(env.Admin, true), kind: orgMembersExclusive}}
+	}
 
 	t.Run("warning", func(t *testing.T) {
-		diags := exclusiveModifyPlan(t, r, "user_ids", env.OrgID, []string{maxID, olivia}, []string{olivia})
+		diags := exclusiveModifyPlan(t, newResource(), "user_ids", env.OrgID, []string{maxID, olivia}, []string{olivia})
 		if len(diags) != 1 || diags.WarningsCount() != 1 || diags[0].Summary() != `1 member of organization "org_acme" will be removed` ||
 			diags[0].Detail() != "Applying this plan will remove this member of organization \"org_acme\", which user_ids does not list:\n\n"+
 				"  - max@acme.example (usr_max), role read\n\nTo keep one, add its ID to user_ids." {
@@ -404,7 +419,7 @@ func TestOrgMembersExclusiveResource_modifyPlan(t *testing.T) {
 	})
 	t.Run("no change, no request", func(t *testing.T) {
 		emu.ResetStats()
-		if diags := exclusiveModifyPlan(t, r, "user_ids", env.OrgID, []string{maxID, olivia}, []string{olivia, maxID}); len(diags) != 0 {
+		if diags := exclusiveModifyPlan(t, newResource(), "user_ids", env.OrgID, []string{maxID, olivia}, []string{olivia, maxID}); len(diags) != 0 {
 			t.Errorf("got %v", diags)
 		}
 		if n := emu.Stats().Total; n != 0 {
@@ -412,12 +427,16 @@ func TestOrgMembersExclusiveResource_modifyPlan(t *testing.T) {
 		}
 	})
 	t.Run("the own member is never removed", func(t *testing.T) {
-		if diags := exclusiveModifyPlan(t, r, "user_ids", env.OrgID, []string{ada, maxID, olivia}, []string{maxID, olivia}); len(diags) != 0 {
+		diags := exclusiveModifyPlan(t, newResource(), "user_ids", env.OrgID, []string{ada, maxID, olivia}, []string{maxID, olivia})
+		if len(diags) != 1 || diags.WarningsCount() != 1 || diags[0].Summary() != "The API token's own member stays" ||
+			diags[0].Detail() != "user_ids no longer lists ada@acme.example (usr_ada), role admin, so the plan shows it leaving "+
+				"the list; but it is the API token's own member, which belongs to the set implicitly and is never removed. "+
+				"It stays a member of organization \"org_acme\"." {
 			t.Errorf("got %v", diags)
 		}
 	})
 	t.Run("not a member", func(t *testing.T) {
-		diags := exclusiveModifyPlan(t, r, "user_ids", env.OrgID, []string{maxID, olivia}, []string{olivia, "usr_nina", "usr_omar"})
+		diags := exclusiveModifyPlan(t, newResource(), "user_ids", env.OrgID, []string{maxID, olivia}, []string{olivia, "usr_nina", "usr_omar"})
 		wantOneError(t, diags, "Not members of the organization", "user_ids lists IDs that are not a member of organization "+
 			"\"org_acme\":\n\n  - usr_nina\n  - usr_omar\n\ninvent_org_members_exclusive never adds a member: invite each with an "+
 			"invent_org_member and list its user_id, or take the ID out of user_ids. Nothing is applied.")
@@ -427,11 +446,298 @@ func TestOrgMembersExclusiveResource_modifyPlan(t *testing.T) {
 		if err := emu.SetOrgRole(env.OrgID, ada, client.OrgRoleStaff); err != nil {
 			t.Fatal(err)
 		}
-		r := &orgMembersExclusiveResource{exclusiveResource[client.Member]{data: newProviderData(env.Admin, true), kind: orgMembersExclusive}}
-		diags := exclusiveModifyPlan(t, r, "user_ids", env.OrgID, []string{maxID, olivia}, []string{maxID})
+		diags := exclusiveModifyPlan(t, newResource(), "user_ids", env.OrgID, []string{maxID, olivia}, []string{maxID})
 		wantOneError(t, diags, "Refusing to remove every admin of the organization", "This plan would leave organization "+
-			"\"org_acme\" without a member of content role admin: it removes olivia@acme.example (usr_olivia), and no member "+
-			"it keeps is an admin. An organization must keep an admin (the API refuses to remove the last one), and without "+
-			"one nobody could manage its members.\n\nKeep at least one admin in user_ids. Nothing is applied.")
+			"\"org_acme\" without an active member of content role admin: it removes olivia@acme.example (usr_olivia), and "+
+			"no member it keeps is an ACTIVE admin (a DISABLED or INVITED admin cannot act). An organization must keep an "+
+			"admin (the API refuses to remove the last one), and without one nobody could manage its members.\n\nKeep at "+
+			"least one active admin in user_ids. Nothing is applied.")
+	})
+}
+
+// unknownSetConfig declares a member for each of emails and sets the exclusive set of orgID to
+// listed plus their user IDs, which are known only at apply: the whole list is unknown at plan time.
+func unknownSetConfig(orgID string, listed []string, emails ...string) string {
+	return fmt.Sprintf(`
+resource "invent_org_member" "new" {
+  for_each = toset(%s)
+  org_id   = %q
+  email    = each.key
+  role     = "read"
+}
+
+resource "invent_org_members_exclusive" "all" {
+  org_id   = %q
+  user_ids = distinct(concat(%s, [for m in invent_org_member.new : m.user_id]))
+}
+`, hclStrings(emails), orgID, orgID, hclStrings(listed))
+}
+
+// A list known only at apply names, in the plan, every member the apply may remove: every one outside
+// its known part. The plan fails when that worst case leaves no active admin, and the apply removes
+// none but the members named.
+func TestAccOrgMembersExclusive_unknownSet(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	emu := env.needsEmulator(t)
+	const ada, maxID, olivia, devon, nina = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID,
+		emulator.DefaultOwnerUserID, "usr_devon", "usr_nina"
+	if err := emu.SetOrgRole(env.OrgID, devon, client.OrgRoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, maxID, olivia, devon))
+	ws.mustRun("apply", "-auto-approve")
+	ws.writeConfig(unknownSetConfig(env.OrgID, []string{maxID}, emulator.DefaultUninvitedEmail))
+
+	// With the token's own user demoted, the worst case (Olivia and Devon removed) leaves no admin.
+	if err := emu.SetOrgRole(env.OrgID, ada, client.OrgRoleStaff); err != nil {
+		t.Fatal(err)
+	}
+	refused := ws.run("plan")
+	want := []string{
+		`Error: Refusing to remove every admin of the organization`,
+		`With user_ids known only at apply, this plan could leave organization "org_acme" without an active member ` +
+			`of content role admin: it may remove olivia@acme.example (usr_olivia), devon@acme.example (usr_devon), ` +
+			`and no member it keeps is an ACTIVE admin`,
+	}
+	if refused.exitCode == 0 || !messageRegexp(want...).MatchString(refused.stderr) {
+		t.Fatalf("the plan should refuse to remove every admin in the worst case, %q:\n%s", want, refused)
+	}
+
+	if err := emu.SetOrgRole(env.OrgID, ada, client.OrgRoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	plan := ws.mustRun("plan")
+	// Max too: the list's known part is empty, whatever the configuration writes into it.
+	want = []string{
+		`~ user_ids = [`, `- "usr_max",`, `- "usr_olivia",`, `- "usr_devon",`, `] -> (known after apply)`,
+		`Warning: Up to 3 members of organization "org_acme" may be removed`,
+		`user_ids is known only at apply, so this plan cannot tell which members the apply will remove. It may ` +
+			`remove any of these members of organization "org_acme", which user_ids may leave out:`,
+		`- max@acme.example (usr_max), role read`,
+		`- olivia@acme.example (usr_olivia), role admin`,
+		`- devon@acme.example (usr_devon), role admin`,
+		`The apply removes only those that the final user_ids does not list, and nothing else.`,
+	}
+	if !messageRegexp(want...).MatchString(plan.stdout) || strings.Contains(plan.stdout, "ada@acme.example") {
+		t.Fatalf("the plan does not name every member the apply may remove, %q:\n%s", want, plan)
+	}
+	ws.mustRun("apply", "-auto-approve")
+	mustCheck(t, membersAre(t, env, ada, maxID, nina))
+	ws.expectNoChanges()
+}
+
+// Dropping the token's own ID from user_ids shows in the diff, and the warning says that the member
+// stays: Terraform accepts only the configured or the prior list as the plan of user_ids.
+func TestAccOrgMembersExclusive_ownMemberStays(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
+	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, ada, maxID, olivia))
+	ws.mustRun("apply", "-auto-approve")
+
+	ws.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia))
+	plan := ws.mustRun("plan")
+	want := []string{
+		`- "usr_ada",`,
+		`Warning: The API token's own member stays`,
+		`user_ids no longer lists ada@acme.example (usr_ada), role admin, so the plan shows it leaving the list; but ` +
+			`it is the API token's own member, which belongs to the set implicitly and is never removed. It stays a ` +
+			`member of organization "org_acme".`,
+	}
+	if !messageRegexp(want...).MatchString(plan.stdout) || strings.Contains(plan.stdout, "will be removed") {
+		t.Fatalf("the plan should say that the token's own member stays, %q:\n%s", want, plan)
+	}
+	ws.mustRun("apply", "-auto-approve")
+	mustCheck(t, membersAre(t, env, ada, maxID, olivia))
+	ws.expectNoChanges()
+}
+
+// The member kept implicitly is the one of the token that last applied the set: the same
+// configuration run with another admin's token refuses to remove it, even after a refresh with that
+// token, until user_ids lists it; the apply that lists it moves the record to the new token's user.
+func TestAccOrgMembersExclusive_anotherToken(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	emu := env.needsEmulator(t)
+	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
+	const ci, ciToken = "usr_ci", "invent-ci-token"
+	if err := emu.AddUser(emulator.FixtureUser{ID: ci, Name: "CI", Email: "ci@acme.example", Token: ciToken, TokenOrg: env.OrgID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := emu.SetOrgRole(env.OrgID, ci, client.OrgRoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, maxID, olivia, ci))
+	ws.mustRun("apply", "-auto-approve")
+
+	byCI := ws.withToken(ciToken)
+	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia, ci))
+	want := []string{
+		`Error: The member kept implicitly would be removed`,
+		`invent_org_members_exclusive keeps a member of organization "org_acme" implicitly: ada@acme.example ` +
+			`(usr_ada), role admin, the API token's own member for the last create, import or update of this set, ` +
+			`which user_ids does not list. This run uses the API token of another user (usr_ci), whose own member ` +
+			`is the one kept implicitly now, so usr_ada would be removed.`,
+		`To keep it, add "usr_ada" to user_ids: the next apply then records usr_ci as the member kept implicitly. ` +
+			`Or run with the API token that applied the set. Nothing is applied.`,
+	}
+	refused := byCI.run("plan")
+	if refused.exitCode == 0 || !messageRegexp(want...).MatchString(refused.stderr) {
+		t.Fatalf("the plan with another admin's token should refuse to remove the token user that applied the set, %q:\n%s", want, refused)
+	}
+	// A refresh with the other token does not move the record.
+	byCI.mustRun("apply", "-refresh-only", "-auto-approve")
+	if refused = byCI.run("plan"); refused.exitCode == 0 || !messageRegexp(want...).MatchString(refused.stderr) {
+		t.Fatalf("after a refresh with another admin's token, its plan should still refuse, %q:\n%s", want, refused)
+	}
+	ws.expectNoChanges()
+	mustCheck(t, membersAre(t, env, ada, maxID, olivia, ci))
+
+	// Listed, Ada stays, and the record moves to the CI user: dropping Ada then removes her, and
+	// dropping the CI user keeps it.
+	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia, ci, ada))
+	byCI.mustRun("apply", "-auto-approve")
+	mustCheck(t, membersAre(t, env, ada, maxID, olivia, ci))
+	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia))
+	plan := byCI.mustRun("plan")
+	stays := []string{`Warning: The API token's own member stays`, `user_ids no longer lists ci@acme.example (usr_ci), role admin`}
+	removed := []string{`Warning: 1 member of organization "org_acme" will be removed`, `- ada@acme.example (usr_ada), role admin`}
+	if !messageRegexp(stays...).MatchString(plan.stdout) || !messageRegexp(removed...).MatchString(plan.stdout) {
+		t.Fatalf("the plan does not show %q and %q:\n%s", stays, removed, plan)
+	}
+	byCI.mustRun("apply", "-auto-approve")
+	asCI := *env // Ada, whose token env.Admin holds, is no member now
+	asCI.Admin = env.newClient(t, ciToken)
+	mustCheck(t, membersAre(t, &asCI, maxID, olivia, ci))
+	byCI.expectNoChanges()
+}
+
+// The last-admin check counts only ACTIVE admins: a DISABLED or an INVITED admin cannot act, and the
+// API refuses to remove the last active one.
+func TestAccOrgMembersExclusive_onlyActiveAdminsCount(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	emu := env.needsEmulator(t)
+	const org = emulator.DefaultSoleAdminSubOrgID // Ada ADMIN, Max STAFF, Sam DISABLED
+	const ada, maxID, olivia, sam = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID, "usr_sam"
+	invited := inviteMembers(t, env.Admin, org, "pending.admin@example.com")[0]
+	for user, role := range map[string]string{sam: client.OrgRoleAdmin, invited: client.OrgRoleAdmin, olivia: client.OrgRoleAdmin, ada: client.OrgRoleStaff} {
+		if err := emu.SetOrgRole(org, user, role); err != nil {
+			t.Fatal(err)
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config:   env.providerConfig(membersExclusiveConfig(org, true, maxID, sam, invited)),
+			PlanOnly: true,
+			ExpectError: messageRegexp(`Refusing to remove every admin of the organization`,
+				`This plan would leave organization "org_acme_retail" without an active member of content role admin: `+
+					`it removes olivia@acme.example (usr_olivia), and no member it keeps is an ACTIVE admin (a DISABLED or `+
+					`INVITED admin cannot act).`),
+		}},
+	})
+}
+
+// The member recorded as kept implicitly, from private state: a plan with another user's token whose
+// list is not fully known warns that it must stay listed, an update that would drop it refuses before
+// removing anyone, an update that lists it records the new token's user, and Read neither shows it in
+// user_ids nor changes the record.
+func TestOrgMembersExclusiveResource_recordedMember(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	ctx := testContext(t)
+	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
+	r := &orgMembersExclusiveResource{exclusiveResource[client.Member]{data: newProviderData(env.Admin, true), kind: orgMembersExclusive}}
+	recordedBy := func(private privateData) string {
+		var diags diag.Diagnostics
+		id := orgMembersExclusive.recorded(ctx, private, &diags)
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		return id
+	}
+	// Olivia applied the set, and Ada's token runs now.
+	withRecord := func(p privateData) {
+		if diags := p.SetKey(ctx, implicitPrivateKey, []byte(`"`+olivia+`"`)); diags.HasError() {
+			t.Fatal(diags)
+		}
+	}
+	prior := tfsdk.State(exclusiveRaw(t, r, "user_ids", env.OrgID, []string{maxID}))
+
+	t.Run("plan of a list not fully known", func(t *testing.T) {
+		list := tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{
+			tftypes.NewValue(tftypes.String, maxID), tftypes.NewValue(tftypes.String, tftypes.UnknownValue),
+		})
+		plan := exclusiveRawList(t, r, "user_ids", env.OrgID, list)
+		req := fwresource.ModifyPlanRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}
+		resp := fwresource.ModifyPlanResponse{Plan: plan}
+		emptyPrivate(&req.Private)
+		emptyPrivate(&resp.Private)
+		withRecord(req.Private)
+		r.ModifyPlan(ctx, req, &resp)
+		if len(resp.Diagnostics) != 1 || resp.Diagnostics.WarningsCount() != 1 ||
+			resp.Diagnostics[0].Summary() != "The member kept implicitly must stay listed" ||
+			resp.Diagnostics[0].Detail() != "olivia@acme.example (usr_olivia), role admin is kept implicitly, as the API "+
+				"token's own member for the last create, import or update of this set, and this run uses the API token of "+
+				"another user (usr_ada). user_ids is not fully known until apply: unless it then lists \"usr_olivia\", the "+
+				"apply fails before it removes anything." {
+			t.Errorf("got %v", resp.Diagnostics)
+		}
+	})
+	update := func(t *testing.T, planned []string) (fwresource.UpdateResponse, diag.Diagnostics) {
+		t.Helper()
+		plan := exclusiveRaw(t, r, "user_ids", env.OrgID, planned)
+		req := fwresource.UpdateRequest{Plan: plan, State: prior, Config: tfsdk.Config(plan)}
+		resp := fwresource.UpdateResponse{State: prior}
+		emptyPrivate(&req.Private)
+		emptyPrivate(&resp.Private)
+		withRecord(req.Private)
+		withRecord(resp.Private) // the framework starts from the planned private state
+		r.Update(ctx, req, &resp)
+		return resp, resp.Diagnostics
+	}
+	t.Run("update that drops the recorded member", func(t *testing.T) {
+		resp, diags := update(t, []string{maxID})
+		wantOneError(t, diags, "The member kept implicitly would be removed", "invent_org_members_exclusive keeps a "+
+			"member of organization \"org_acme\" implicitly: olivia@acme.example (usr_olivia), role admin, the API token's "+
+			"own member for the last create, import or update of this set, which user_ids does not list. This run uses "+
+			"the API token of another user (usr_ada), whose own member is the one kept implicitly now, so usr_olivia "+
+			"would be removed.\n\nTo keep it, add \"usr_olivia\" to user_ids: the next apply then records usr_ada as the "+
+			"member kept implicitly. Or run with the API token that applied the set. Nothing was removed.")
+		if got := recordedBy(resp.Private); got != olivia {
+			t.Errorf("recorded %q, want %q kept", got, olivia)
+		}
+		mustCheck(t, membersAre(t, env, ada, maxID, olivia))
+	})
+	t.Run("update that lists it", func(t *testing.T) {
+		resp, diags := update(t, []string{maxID, olivia})
+		if diags.HasError() {
+			t.Fatal(diags)
+		}
+		if got := recordedBy(resp.Private); got != ada {
+			t.Errorf("recorded %q, want the token's user %q", got, ada)
+		}
+	})
+	t.Run("read", func(t *testing.T) {
+		req := fwresource.ReadRequest{State: prior}
+		resp := fwresource.ReadResponse{State: prior}
+		emptyPrivate(&req.Private)
+		emptyPrivate(&resp.Private)
+		withRecord(req.Private)
+		withRecord(resp.Private) // the framework starts from the prior private state
+		r.Read(ctx, req, &resp)
+		var ids types.List
+		resp.Diagnostics.Append(resp.State.GetAttribute(ctx, path.Root("user_ids"), &ids)...)
+		if resp.Diagnostics.HasError() {
+			t.Fatal(resp.Diagnostics)
+		}
+		if got, _ := idsOf(ids); !slices.Equal(got, []string{maxID}) {
+			t.Errorf("user_ids %q, want neither the token's user nor the recorded member", got)
+		}
+		if got := recordedBy(resp.Private); got != olivia {
+			t.Errorf("recorded %q after Read, want %q", got, olivia)
+		}
 	})
 }

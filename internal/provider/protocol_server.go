@@ -25,7 +25,7 @@ type frameworkServer interface {
 }
 
 // protocolServer is the provider as Terraform talks to it: the plugin framework's server, except that
-// it reads invent_sub_orgs itself.
+// it reads invent_sub_orgs itself, and masks secrets in the log lines of what it relays.
 //
 // After a data source's Read the framework walks the whole result three more times: semantic
 // equality (comparing it with the configuration as framework values), ReifyNullCollectionBlocks
@@ -53,10 +53,38 @@ func NewProtocol6(version string) func() (tfprotov6.ProviderServer, error) {
 	}
 }
 
+// An invite link's ID grants entry (see client.MaskInviteID), so no log line of the provider may carry
+// one: the client masks them in its request log, and every RPC that reaches a resource, data source
+// or list resource masks the value of an invite_id field, whichever line logs it.
+func maskSecretFields(ctx context.Context) context.Context {
+	return tflog.MaskFieldValuesWithFieldKeys(ctx, "invite_id")
+}
+
+func (s *protocolServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
+	return s.frameworkServer.ReadResource(maskSecretFields(ctx), req)
+}
+
+func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
+	return s.frameworkServer.PlanResourceChange(maskSecretFields(ctx), req)
+}
+
+func (s *protocolServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
+	return s.frameworkServer.ApplyResourceChange(maskSecretFields(ctx), req)
+}
+
+func (s *protocolServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
+	return s.frameworkServer.ImportResourceState(maskSecretFields(ctx), req)
+}
+
+func (s *protocolServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
+	return s.frameworkServer.ListResource(maskSecretFields(ctx), req)
+}
+
 // ReadDataSource reads invent_sub_orgs itself and relays every other data source to the framework.
 // It logs how long the provider took over the read, from request to response, so that make bench
 // can tell the provider's share of a plan from Terraform's.
 func (s *protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
+	ctx = maskSecretFields(ctx)
 	if req.TypeName != subOrgsTypeName {
 		return s.frameworkServer.ReadDataSource(ctx, req)
 	}

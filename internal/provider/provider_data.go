@@ -25,6 +25,8 @@ type providerData struct {
 
 	// listings are what the exclusive resources' refreshes listed, for their plans in the same process.
 	listings listingMemo
+	// claims are the organizations the exclusive resources planned in this process claim.
+	claims exclusiveClaims
 }
 
 func newProviderData(api *client.Client, batchReads bool) *providerData {

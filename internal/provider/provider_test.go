@@ -322,3 +322,9 @@ func resourcePlan(t *testing.T, r fwresource.Resource, m any) tfsdk.Plan {
 func emptyState(plan tfsdk.Plan) tfsdk.State {
 	return tfsdk.State{Schema: plan.Schema, Raw: tftypes.NewValue(plan.Raw.Type(), nil)}
 }
+
+// emptyPrivate sets *p to empty private state, as the framework passes to a resource: for tests that
+// call a resource's methods directly. The framework's type is internal, so it is inferred.
+func emptyPrivate[P any](p **P) {
+	*p = new(P)
+}

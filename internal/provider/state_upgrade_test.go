@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/go-version"
@@ -17,8 +18,10 @@ import (
 // link, one space link and one member, with org_id written both as c and as the organization's ID.
 const priorReleaseDir = "testdata/prior_release"
 
-// A state written by the previous release plans no changes with this one; on a CLI that knows
-// resource identity, a refresh then records each resource's identity, with c resolved.
+// A state written by the previous release plans no changes with this one. A plan that does not
+// refresh shows the invite links' IDs turning sensitive as in-place updates, and applying them sends
+// no request. On a CLI that knows resource identity, a refresh then records each resource's identity,
+// with c resolved.
 func TestAccStateFromPriorRelease(t *testing.T) {
 	testAccPreCheck(t)
 	emulatorState := filepath.Join(t.TempDir(), "emulator-state.json")
@@ -33,6 +36,25 @@ func TestAccStateFromPriorRelease(t *testing.T) {
 	w := newCLIWorkspace(t, srv.URL, emulator.DefaultAdminToken)
 	copyFile(t, filepath.Join(priorReleaseDir, "main.tf"), w.path("main.tf"))
 	copyFile(t, filepath.Join(priorReleaseDir, "terraform.tfstate"), w.path("terraform.tfstate"))
+	w.expectNoChanges()
+
+	// A refresh reads the links with this schema, id marked sensitive; without one, the state's marks
+	// are the prior release's, and Terraform plans the change of sensitivity as an update, which it
+	// applies without the provider.
+	plan := w.mustRun("plan", "-refresh=false", "-out=sensitivity.tfplan")
+	wantPlan := []string{
+		`# invent_invite_link.handbook will be updated in-place`, `id = (sensitive value)`,
+		`# invent_invite_link.org will be updated in-place`, `id = (sensitive value)`,
+		`Plan: 0 to add, 2 to change, 0 to destroy.`,
+	}
+	if !messageRegexp(wantPlan...).MatchString(plan.stdout) || strings.Contains(plan.stdout, "inv_00000") {
+		t.Fatalf("the plan without refresh should show the links' IDs turning sensitive, %q:\n%s", wantPlan, plan)
+	}
+	emu.ResetStats()
+	w.mustRun("apply", "sensitivity.tfplan")
+	if stats := emu.Stats(); stats.Total != 0 {
+		t.Errorf("applying changes of sensitivity only sent %d requests: %v", stats.Total, stats.ByRoute)
+	}
 	w.expectNoChanges()
 
 	if w.version().LessThan(version.Must(version.NewVersion("1.12.0"))) {

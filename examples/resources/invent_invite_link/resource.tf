@@ -26,3 +26,15 @@ resource "invent_invite_link" "guides_editors" {
 output "handbook_link_title" {
   value = invent_invite_link.handbook_guests.title # "Handbook"
 }
+
+# The ID is sensitive (anyone signed in who knows it can join): an output of it must say so, and
+# `terraform output -raw readers_link_id` prints it where it is to be shared.
+output "readers_link_id" {
+  value     = invent_invite_link.readers.id
+  sensitive = true
+}
+
+# The fingerprint, the ID's last 4 characters, names the link in plans and logs.
+output "readers_link_fingerprint" {
+  value = invent_invite_link.readers.fingerprint
+}

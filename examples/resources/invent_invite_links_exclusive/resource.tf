@@ -7,8 +7,9 @@ resource "invent_invite_link" "org" {
 }
 
 # ...and no other organization-wide link exists: one created outside Terraform shows in the next
-# plan, named in a warning with its role, and apply revokes it. Space and collection links are left
-# alone (the API lists only organization-wide links).
+# plan, named in a warning by its fingerprint (the last 4 characters of its ID, which is sensitive)
+# and role, and apply revokes it. Space and collection links are left alone (the API lists only
+# organization-wide links).
 resource "invent_invite_links_exclusive" "all" {
   org_id     = "c"
   invite_ids = [for l in invent_invite_link.org : l.id]
