@@ -25,6 +25,11 @@ type providerData struct {
 
 	// listings are what the exclusive resources' refreshes listed, for their plans in the same process.
 	listings listingMemo
+
+	// plannedCreates and appliedCreates are the objects this process's plans and creates make
+	// (create_claims.go); linkCreates is what it knows of the links it creates (lost_creates.go).
+	plannedCreates, appliedCreates claimRegistry
+	linkCreates                    linkCreations
 }
 
 func newProviderData(api *client.Client, batchReads bool) *providerData {
