@@ -599,7 +599,9 @@ type callerMembership struct {
 // the sub-organization was read.
 type callerLookupError struct{ err error }
 
-func (e *callerLookupError) Error() string { return "identifying the API token's user: " + e.err.Error() }
+func (e *callerLookupError) Error() string {
+	return "identifying the API token's user: " + e.err.Error()
+}
 
 func (e *callerLookupError) Unwrap() error { return e.err }
 
