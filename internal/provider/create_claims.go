@@ -67,6 +67,13 @@ func memberObject(orgID, email string) string {
 	return "member " + orgID + "/" + strings.ToLower(email)
 }
 
+// taintedHint ends the error of a create that refuses an existing object. Terraform plans the
+// replacement of a tainted object as a plain create, with nothing that tells which object it
+// replaces, so that case cannot be recognised (a -replace can, see keptObject).
+const taintedHint = "\n\nIf the object is this resource's own, tainted one, run terraform untaint <address> " +
+	"(then -replace=<address> if it must be replaced): Terraform plans a tainted object's replacement as a " +
+	"new create, which cannot be told from one."
+
 // privateState is the private state a plan carries, as the framework passes it to ModifyPlan.
 type privateState interface {
 	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)

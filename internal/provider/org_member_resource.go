@@ -411,7 +411,7 @@ func (m orgMemberResourceModel) describe() string {
 
 // memberDescription is what a member is, in errors.
 func memberDescription(orgID, email string) string {
-	return fmt.Sprintf("the member %s of organization %q (addresses are compared without case)", email, orgID)
+	return fmt.Sprintf("the member %s of organization %q (addresses are compared without case)", strings.ToLower(email), orgID)
 }
 
 // checkInvite refuses a planned invitation of an address that is a member already, unless the plan
@@ -445,7 +445,7 @@ func addAlreadyOrgMemberError(diags *diag.Diagnostics, orgID, email string, exis
 	diags.AddAttributeError(path.Root("email"), "Already a member of the organization",
 		fmt.Sprintf("%s is already a member of organization %q with the role %s. Inviting the address "+
 			"again would silently take over that membership and could change its role. ",
-			email, orgID, existing.Role)+adoptByImport("invent_org_member", compositeID(orgID, email)))
+			email, orgID, existing.Role)+adoptByImport("invent_org_member", compositeID(orgID, email))+taintedHint)
 }
 
 // rollBackSSOFailure removes the member the API added without SSO although SSO was asked for, and

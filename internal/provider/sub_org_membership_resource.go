@@ -236,7 +236,7 @@ func addAlreadyMemberError(diags *diag.Diagnostics, orgID, subOrgID string, foun
 		fmt.Sprintf("The token's user %s is already a member of sub-organization %q with the role %s. "+
 			"Joining again would silently take over that membership and could change its role. ",
 			found.caller.Email, subOrgID, found.member.Role)+
-			adoptByImport("invent_sub_org_membership", compositeID(orgID, subOrgID)))
+			adoptByImport("invent_sub_org_membership", compositeID(orgID, subOrgID))+taintedHint)
 }
 
 // addFindCallerError reports a failed findCaller under the name of what failed: the token's user
