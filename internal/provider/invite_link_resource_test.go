@@ -479,3 +479,67 @@ func inviteLinkGoneError(what string, err error) error {
 	}
 	return nil
 }
+
+// Each documented replacement of a link (org_id respelled from c to the organization's ID, another
+// collection, a space instead of a collection; another space is TestAccInviteLink_moveToAnotherSpaceReplaces)
+// and a forced one (-replace) revokes the link and issues a new one.
+func TestAccInviteLink_replacements(t *testing.T) {
+	const otherCollectionID = "col_runbooks"
+	collection := func(id string) string { return fmt.Sprintf("collection_id = %q", id) }
+	cases := map[string]struct{ before, after func(env *testEnv) string }{
+		"org_id from c to the organization's ID": {
+			before: func(*testEnv) string { return inviteLinkConfig("c", "read", "") },
+			after:  func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", "") },
+		},
+		"collection_id": {
+			before: func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", collection(emulator.DefaultCollectionID)) },
+			after:  func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", collection(otherCollectionID)) },
+		},
+		"space_id instead of collection_id": {
+			before: func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", collection(emulator.DefaultCollectionID)) },
+			after: func(env *testEnv) string {
+				return inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", emulator.DefaultSpaceID))
+			},
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			if err := env.needsEmulator(t).AddCollection(env.OrgID, otherCollectionID, "Runbooks"); err != nil {
+				t.Fatal(err)
+			}
+			var firstID string
+			newID := statecheck.CompareValue(compare.ValuesDiffer())
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             inviteLinksDestroyed(env),
+				Steps: []resource.TestStep{
+					{
+						Config:            env.providerConfig(tc.before(env)),
+						ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
+						Check:             captureAttribute(inviteLinkAddr, "id", &firstID),
+					},
+					{
+						Config: env.providerConfig(tc.after(env)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionReplace),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							inviteLinkAPIRole(env, inviteLinkAddr, client.RoleRead),
+							func(*terraform.State) error {
+								_, err := env.Admin.GetInviteLink(testContext(t), env.OrgID, firstID)
+								return inviteLinkGoneError(firstID, err)
+							},
+						),
+					},
+				},
+			})
+		})
+	}
+	t.Run("-replace", func(t *testing.T) {
+		env := newTestEnv(t, emulator.Options{})
+		env.needsEmulator(t)
+		replaceByRequest(t, env, inviteLinkConfig(env.OrgID, "read", ""), inviteLinkAddr)
+	})
+}
