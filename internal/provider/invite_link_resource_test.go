@@ -492,11 +492,15 @@ func TestAccInviteLink_replacements(t *testing.T) {
 			after:  func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", "") },
 		},
 		"collection_id": {
-			before: func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", collection(emulator.DefaultCollectionID)) },
-			after:  func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", collection(otherCollectionID)) },
+			before: func(env *testEnv) string {
+				return inviteLinkConfig(env.OrgID, "read", collection(emulator.DefaultCollectionID))
+			},
+			after: func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", collection(otherCollectionID)) },
 		},
 		"space_id instead of collection_id": {
-			before: func(env *testEnv) string { return inviteLinkConfig(env.OrgID, "read", collection(emulator.DefaultCollectionID)) },
+			before: func(env *testEnv) string {
+				return inviteLinkConfig(env.OrgID, "read", collection(emulator.DefaultCollectionID))
+			},
 			after: func(env *testEnv) string {
 				return inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", emulator.DefaultSpaceID))
 			},

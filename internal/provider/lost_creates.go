@@ -56,8 +56,9 @@ type orgLinkCreations struct {
 	// gate is held shared by every create of an organization link, and alone by the listing before
 	// the first create and by a search: so a search sees every create of this process either
 	// finished, with its link known, or not started.
-	gate sync.RWMutex
-	mu   sync.Mutex
+	gate     sync.RWMutex
+	listOnce sync.Once // the listing before the first create
+	mu       sync.Mutex
 	// known holds the organization links that existed before this process's first create of one
 	// (nil until that listing succeeded), and every link this process created or adopted since.
 	known map[string]bool
@@ -77,28 +78,30 @@ func (l *linkCreations) org(orgID string) *orgLinkCreations {
 	return o
 }
 
-// create makes an organization-wide link with create, first listing the organization's links once
-// per process (one request per page of 1,000) so that a failed create can be searched for. A failed
-// listing is only logged: the create goes ahead, and a search after it fails says it cannot search.
+// create makes an organization-wide link with create. The first create of the organization in this
+// process first lists the organization's links (one request per page of 1,000), so that a create that
+// fails can be searched for; that listing is tried once, and a failure is only logged: the creates go
+// ahead, and a search after one of them says it cannot search. Creates run side by side, holding the
+// gate shared.
 func (o *orgLinkCreations) create(ctx context.Context, api *client.Client, orgID string,
 	create func(context.Context) (*client.InviteLink, error),
 ) (*client.InviteLink, error) {
-	o.gate.Lock()
-	if o.knownIDs() == nil {
+	o.listOnce.Do(func() {
+		o.gate.Lock()
+		defer o.gate.Unlock()
 		links, err := api.ListInviteLinks(ctx, orgID)
 		if err != nil {
 			tflog.Warn(ctx, "Cannot list the organization's invite links before creating one; a create that fails "+
 				"after the API acted cannot be searched for", map[string]any{"org_id": orgID, "error": err.Error()})
-		} else {
-			o.mu.Lock()
-			o.known = map[string]bool{}
-			for _, link := range links {
-				o.known[link.ID] = true
-			}
-			o.mu.Unlock()
+			return
 		}
-	}
-	o.gate.Unlock()
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		o.known = map[string]bool{}
+		for _, link := range links {
+			o.known[link.ID] = true
+		}
+	})
 
 	o.gate.RLock()
 	defer o.gate.RUnlock()

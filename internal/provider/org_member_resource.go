@@ -118,8 +118,11 @@ func (r *orgMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"the resource removes the member, which needs an API token of an ADMIN of the organization.\n\n" +
 			"If the address is a member already, creation fails with the `terraform import` command " +
 			"that brings the membership under management: adopting it silently could change a role " +
-			"someone relies on. The provider refuses, at plan time, to remove or demote the API " +
-			"token's own user, which would lock the token out of the organization.",
+			"someone relies on. So does a second resource for the same address in one configuration " +
+			"(in any case, with `org_id` written either way). The provider refuses, at plan time, to " +
+			"remove or demote the API token's own user, which would lock the token out of the " +
+			"organization, and a plan that leaves that member's role, address, organization or `sso` " +
+			"to be known only at apply.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>/<user_id>`; also an import ID.",

@@ -75,7 +75,8 @@ func (r *subOrgMembershipResource) Schema(ctx context.Context, _ resource.Schema
 			"with the new role, in place; destroying it leaves the sub-organization.\n\n" +
 			"If the token's user is a member already, creation fails with the `terraform import` command " +
 			"that brings the existing membership under management: adopting it silently could change or " +
-			"drop a role that someone relies on.",
+			"drop a role that someone relies on. So does a second resource for the same membership in one " +
+			"configuration (`org_id = \"c\"` and the organization's ID name the same one).",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>/<sub_org_id>`, as written in the configuration; also the import ID.",
@@ -118,7 +119,8 @@ func (r *subOrgMembershipResource) Schema(ctx context.Context, _ resource.Schema
 				PlanModifiers:       stable,
 			},
 			"status": schema.StringAttribute{
-				MarkdownDescription: "The membership's status: `ACTIVE`, `INVITED` or `DISABLED`.",
+				MarkdownDescription: "The membership's status: `ACTIVE`, `INVITED` or `DISABLED`. A role change " +
+					"joins again, which makes the membership `ACTIVE`: the plan shows that, with a warning.",
 				Computed:            true,
 				PlanModifiers:       stable,
 			},
