@@ -121,8 +121,8 @@ func (r *subOrgMembershipResource) Schema(ctx context.Context, _ resource.Schema
 			"status": schema.StringAttribute{
 				MarkdownDescription: "The membership's status: `ACTIVE`, `INVITED` or `DISABLED`. A role change " +
 					"joins again, which makes the membership `ACTIVE`: the plan shows that, with a warning.",
-				Computed:            true,
-				PlanModifiers:       stable,
+				Computed:      true,
+				PlanModifiers: stable,
 			},
 			"created_at": schema.StringAttribute{
 				MarkdownDescription: "When the token's user joined the sub-organization (RFC 3339, UTC).",
