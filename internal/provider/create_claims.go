@@ -55,6 +55,17 @@ func (r *claimRegistry) claimOrRefuse(object, claimant, what string, at path.Pat
 	return ok
 }
 
+// resolvedOrgID is resolveOrgID that reports a failure in diags (ok false): what a create and its
+// plan-time check need before they name their object or write.
+func (d *providerData) resolvedOrgID(ctx context.Context, orgID string, diags *diag.Diagnostics) (string, bool) {
+	resolved, err := d.resolveOrgID(ctx, orgID)
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Cannot resolve organization %q", orgID), err)
+		return "", false
+	}
+	return resolved, true
+}
+
 // membershipObject names the token's user's membership in subOrgID, a sub-organization of the
 // organization orgID (its own ID, never c).
 func membershipObject(orgID, subOrgID string) string {

@@ -1,8 +1,11 @@
 package provider
 
 import (
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 )
 
 // replaceByRequest applies config, then applies it again with -replace for addr: the replacement is
@@ -21,6 +24,27 @@ func replaceByRequest(t *testing.T, env *testEnv, config, addr string) {
 	ws.expectNoChanges()
 	if after := ws.stateSummary(managedTypes...); len(after) != len(before) {
 		t.Errorf("state before the replacement %v, after %v", before, after)
+	}
+}
+
+// twoCreatesOfOneObject are the steps that test body, a configuration of two resources for one
+// object: its plan fails with twice; without the plan-time checks its apply fails with twice too,
+// after the write (route) was sent once; and a plan then still has the refused create to make.
+func twoCreatesOfOneObject(t *testing.T, env *testEnv, body string, twice *regexp.Regexp, route string) []resource.TestStep {
+	emu := env.needsEmulator(t)
+	return []resource.TestStep{
+		{Config: planChecksProvider(env, true) + body, PlanOnly: true, ExpectError: twice},
+		{PreConfig: emu.ResetStats, Config: planChecksProvider(env, false) + body, ExpectError: twice},
+		{
+			PreConfig: func() {
+				if n := emu.Stats().ByRoute[route]; n != 1 {
+					t.Errorf("%d × %s, want one", n, route)
+				}
+			},
+			Config:             planChecksProvider(env, false) + body,
+			PlanOnly:           true,
+			ExpectNonEmptyPlan: true, // the refused one
+		},
 	}
 }
 

@@ -178,9 +178,8 @@ func (r *inviteLinkResource) Create(ctx context.Context, req resource.CreateRequ
 	orgID := plan.OrgID.ValueString()
 	// The identity needs the organization's own ID: resolved before the write, so that a failure to
 	// resolve it cannot fail a create the API made.
-	resolvedOrgID, err := r.data.resolveOrgID(ctx, orgID)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot resolve organization %q", orgID), err)
+	resolvedOrgID, ok := r.data.resolvedOrgID(ctx, orgID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	role := client.ContentRole(plan.Role.ValueString())
@@ -188,7 +187,10 @@ func (r *inviteLinkResource) Create(ctx context.Context, req resource.CreateRequ
 	create := func(ctx context.Context) (*client.InviteLink, error) {
 		return r.data.client.CreateInviteLink(ctx, orgID, request)
 	}
-	var link *client.InviteLink
+	var (
+		link *client.InviteLink
+		err  error
+	)
 	if request.Space == "" && request.Collection == "" {
 		link, err = r.data.linkCreates.org(resolvedOrgID).create(ctx, r.data.client, orgID, create)
 	} else {

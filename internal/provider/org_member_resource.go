@@ -305,9 +305,8 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 	orgID, email := plan.OrgID.ValueString(), plan.Email.ValueString()
 	// The identity needs the organization's own ID: resolved before the write, so that a failure to
 	// resolve it cannot fail an invitation the API sent.
-	resolvedOrgID, err := r.data.resolveOrgID(ctx, orgID)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot resolve organization %q", orgID), err)
+	resolvedOrgID, ok := r.data.resolvedOrgID(ctx, orgID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if !r.data.appliedCreates.claimOrRefuse(memberObject(resolvedOrgID, email), plan.describe(),
@@ -425,9 +424,8 @@ func (r *orgMemberResource) checkInvite(ctx context.Context, plan tfsdk.Plan, pr
 		return
 	}
 	orgID, email := planned.OrgID.ValueString(), planned.Email.ValueString()
-	resolvedOrgID, err := r.data.resolveOrgID(ctx, orgID)
-	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Cannot resolve organization %q", orgID), err)
+	resolvedOrgID, ok := r.data.resolvedOrgID(ctx, orgID, diags)
+	if !ok {
 		return
 	}
 	object := memberObject(resolvedOrgID, email)

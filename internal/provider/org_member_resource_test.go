@@ -754,7 +754,7 @@ func TestAccOrgMember_replacements(t *testing.T) {
 // create fails instead of taking the member over.
 func TestAccOrgMember_twoResourcesOneAddress(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
+	env.needsEmulator(t)
 	body := fmt.Sprintf(`
 resource "invent_org_member" "a" {
   org_id = "c"
@@ -773,20 +773,7 @@ resource "invent_org_member" "b" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),
-		Steps: []resource.TestStep{
-			{Config: planChecksProvider(env, true) + body, PlanOnly: true, ExpectError: twice},
-			{PreConfig: emu.ResetStats, Config: planChecksProvider(env, false) + body, ExpectError: twice},
-			{
-				PreConfig: func() {
-					if n := emu.Stats().ByRoute[routeInviteByEmail]; n != 1 {
-						t.Errorf("the address was invited %d times, want once", n)
-					}
-				},
-				Config:             planChecksProvider(env, false) + body,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true, // the refused one
-			},
-		},
+		Steps:                    twoCreatesOfOneObject(t, env, body, twice, routeInviteByEmail),
 	})
 }
 

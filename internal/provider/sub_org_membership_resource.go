@@ -154,9 +154,8 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 	}
 
 	orgID, subOrgID := plan.OrgID.ValueString(), plan.SubOrgID.ValueString()
-	resolvedOrgID, err := r.data.resolveOrgID(ctx, orgID)
-	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot resolve organization %q", orgID), err)
+	resolvedOrgID, ok := r.data.resolvedOrgID(ctx, orgID, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	if !r.data.appliedCreates.claimOrRefuse(membershipObject(resolvedOrgID, subOrgID), plan.describe(),
@@ -335,9 +334,8 @@ func (r *subOrgMembershipResource) checkJoin(ctx context.Context, plan *subOrgMe
 		addFindCallerError(diags, subOrgID, err)
 		return
 	}
-	resolvedOrgID, err := r.data.resolveOrgID(ctx, orgID)
-	if err != nil {
-		addAPIError(diags, fmt.Sprintf("Cannot resolve organization %q", orgID), err)
+	resolvedOrgID, ok := r.data.resolvedOrgID(ctx, orgID, diags)
+	if !ok {
 		return
 	}
 	object := membershipObject(resolvedOrgID, subOrgID)

@@ -410,7 +410,7 @@ func TestAccSubOrgMembership_replacements(t *testing.T) {
 // the membership over.
 func TestAccSubOrgMembership_twoResourcesOneMembership(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
+	env.needsEmulator(t)
 	body := fmt.Sprintf(`
 resource "invent_sub_org_membership" "a" {
   org_id     = "c"
@@ -429,20 +429,7 @@ resource "invent_sub_org_membership" "b" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkNotMemberOf(t, env, emulator.DefaultJoinableSubOrgID),
-		Steps: []resource.TestStep{
-			{Config: planChecksProvider(env, true) + body, PlanOnly: true, ExpectError: twice},
-			{PreConfig: emu.ResetStats, Config: planChecksProvider(env, false) + body, ExpectError: twice},
-			{
-				PreConfig: func() {
-					if n := emu.Stats().ByRoute[routeJoinSubOrg]; n != 1 {
-						t.Errorf("the sub-organization was joined %d times, want once", n)
-					}
-				},
-				Config:             planChecksProvider(env, false) + body,
-				PlanOnly:           true,
-				ExpectNonEmptyPlan: true, // the refused one
-			},
-		},
+		Steps:                    twoCreatesOfOneObject(t, env, body, twice, routeJoinSubOrg),
 	})
 }
 
