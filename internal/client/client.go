@@ -28,6 +28,9 @@ const (
 	DefaultPageConcurrency = 10
 	defaultMinRetryWait    = 500 * time.Millisecond
 	defaultMaxRetryWait    = 30 * time.Second
+	// DefaultHTTPTimeout bounds one attempt of a request when Config.HTTPClient is nil; the
+	// caller's context deadline bounds it too, whichever comes first.
+	DefaultHTTPTimeout = 60 * time.Second
 	// maxServerWait caps how long one Retry-After or X-RateLimit-Reset may make the client sleep: a
 	// rate-limit window is a minute, so anything longer is a broken header, better reported than obeyed.
 	maxServerWait = 2 * time.Minute
@@ -91,8 +94,8 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(cfg.Token) == "" {
-		return nil, errors.New("an API token is required")
+	if err := CheckToken(cfg.Token); err != nil {
+		return nil, err
 	}
 	if cfg.MaxRetries < 0 {
 		return nil, fmt.Errorf("max retries must be 0 or more, got %d", cfg.MaxRetries)
@@ -109,7 +112,7 @@ func New(cfg Config) (*Client, error) {
 		logger:          cfg.Logger,
 	}
 	if c.httpClient == nil {
-		c.httpClient = &http.Client{Timeout: 60 * time.Second}
+		c.httpClient = &http.Client{Timeout: DefaultHTTPTimeout}
 	}
 	if c.minRetryWait <= 0 {
 		c.minRetryWait = defaultMinRetryWait
@@ -123,8 +126,13 @@ func New(cfg Config) (*Client, error) {
 	return c, nil
 }
 
-// ParseBaseURL checks an API root: an absolute http(s) URL without query or fragment, https unless the
-// host is loopback (127.0.0.0/8, ::1, localhost). Empty means DefaultBaseURL.
+// ParseBaseURL checks an API root: an absolute http(s) URL without a path (but "/"), query, fragment,
+// credentials or surrounding whitespace, https unless the host is loopback (127.0.0.0/8, ::1,
+// localhost). Empty means DefaultBaseURL.
+//
+// The path is refused because every endpoint's path is absolute from the API's root: a base URL such
+// as https://api.useinvent.com/v1 would send each request to a route the API does not have, and its
+// 404 must never be taken for an object that is gone.
 func ParseBaseURL(raw string) (*url.URL, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
@@ -138,17 +146,44 @@ func ParseBaseURL(raw string) (*url.URL, error) {
 	case err != nil && strings.Contains(raw, "@"):
 		shown = "(not shown: it may hold credentials)"
 	}
+	if strings.TrimSpace(raw) != raw {
+		return nil, fmt.Errorf("base URL %q has whitespace around it; remove it", shown)
+	}
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("base URL %q is not an absolute http(s) URL such as %s", shown, DefaultBaseURL)
 	}
-	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil || u.ForceQuery {
 		return nil, fmt.Errorf("base URL %q must not carry credentials, a query or a fragment", shown)
+	}
+	if u.Path != "" && u.Path != "/" {
+		return nil, fmt.Errorf("base URL %q must be the API's root, without a path such as %q: the provider "+
+			"adds each endpoint's path (/users/me, /orgs/...) itself, so use %s://%s", shown, u.EscapedPath(), u.Scheme, u.Host)
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
 		return nil, fmt.Errorf("base URL %q uses plain http, which is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https", shown)
 	}
-	u.Path, u.RawPath = strings.TrimRight(u.Path, "/"), strings.TrimRight(u.RawPath, "/")
+	u.Path, u.RawPath = "", ""
 	return u, nil
+}
+
+// CheckToken checks an API key before it is sent: it must be non-empty and fit in an HTTP header as it
+// is. Whitespace around it (a trailing newline from a file or a secret store) is refused rather than
+// trimmed, so that the key sent is the key configured. Errors never show the token.
+func CheckToken(token string) error {
+	switch {
+	case strings.TrimSpace(token) == "":
+		return errors.New("an API token is required")
+	case strings.TrimSpace(token) != token:
+		return errors.New("the API token has whitespace around it (such as a trailing newline, which " +
+			"`echo` and many secret files add); remove it")
+	}
+	for _, r := range token {
+		if r < 0x20 || r == 0x7f || r > 0x7e {
+			return errors.New("the API token holds a character that cannot be sent in an HTTP header " +
+				"(a control character or a non-ASCII one); an Invent API key is printable ASCII")
+		}
+	}
+	return nil
 }
 
 func isLoopbackHost(host string) bool {
@@ -192,6 +227,9 @@ type request struct {
 	query  url.Values
 	body   any
 	mode   retryMode
+	// accept, when set, lists the only 2xx statuses the endpoint answers; any other is an error
+	// (UnexpectedStatusError), since nothing shows that the API gave it.
+	accept []int
 }
 
 // do sends req with retries and decodes a 2xx body into out (when out is non-nil and there is a
@@ -222,20 +260,27 @@ func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
 		c.log(ctx, entry)
 
 		if sendErr == nil && status >= 200 && status < 300 {
+			if err := acceptStatus(req, status); err != nil {
+				return status, err
+			}
 			if out != nil && len(bytes.TrimSpace(body)) > 0 {
 				if err := json.Unmarshal(body, out); err != nil {
-					return status, fmt.Errorf("decoding the answer to %s %s: %w", req.method, shownPath, err)
+					return status, &UnreadableAnswerError{Method: req.method, Path: shownPath, StatusCode: status, Err: err}
 				}
 			}
 			return status, nil
 		}
 		if !retry {
 			if sendErr != nil {
-				return status, c.scrub(fmt.Errorf("%s %s: %w", req.method, shownPath, req.hideSecretErr(sendErr)))
+				var unreadable *UnreadableAnswerError
+				if errors.As(sendErr, &unreadable) {
+					return status, c.scrub(sendErr)
+				}
+				return status, c.scrub(&TransportError{Method: req.method, Path: shownPath, Sent: !notSent(sendErr), Err: req.hideSecretErr(sendErr)})
 			}
-			apiErr := decodeAPIError(req.method, shownPath, status, body)
-			apiErr.Message = c.redact(req.hideSecret(apiErr.Message))
-			return status, apiErr
+			// Redacted and masked before it is decoded, so that quoting a prefix cannot cut the token or
+			// an invite ID in two.
+			return status, decodeAPIError(req.method, shownPath, status, []byte(c.redact(req.hideSecret(string(body)))))
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return status, err
@@ -245,26 +290,28 @@ func (c *Client) do(ctx context.Context, req request, out any) (int, error) {
 
 // send makes one attempt. The answer's body is read whole (bounded for errors) so the connection is reused.
 func (c *Client) send(ctx context.Context, req request, payload []byte) (int, http.Header, []byte, error) {
-	// req.path holds escaped segments (see orgPath). The URL keeps that escaping in RawPath, with Path
-	// its unescaped form, so each segment is escaped exactly once and a "/" inside an ID stays %2F.
+	// req.path holds escaped segments (see orgPath), absolute from the API's root (the base URL has no
+	// path). The URL keeps that escaping in RawPath, with Path its unescaped form, so each segment is
+	// escaped exactly once and a "/" inside an ID stays %2F.
 	unescaped, err := url.PathUnescape(req.path)
 	if err != nil {
 		return 0, nil, nil, fmt.Errorf("request path %q: %w", req.hideSecret(req.path), err)
 	}
 	target := *c.baseURL
-	target.Path = c.baseURL.Path + unescaped
-	target.RawPath = c.baseURL.EscapedPath() + req.path
+	target.Path, target.RawPath = unescaped, req.path
 	target.RawQuery = req.query.Encode()
 	var body io.Reader
 	if payload != nil {
 		body = bytes.NewReader(payload)
 	}
 	if req.method != http.MethodGet {
-		// A write, once sent, is awaited even if ctx ends (Terraform cancels it on Ctrl-C, or its
-		// timeout runs out): abandoning it cannot stop the API from acting, only lose the answer,
-		// and with it the new object's ID or the news that the change was made. The HTTP client's
-		// timeout still bounds the wait.
-		ctx = context.WithoutCancel(ctx)
+		// A write, once sent, is awaited even when ctx is cancelled (Terraform cancels it on
+		// Ctrl-C): abandoning it cannot stop the API from acting, only lose the answer, and with it
+		// the new object's ID or the news that the change was made. The operation's deadline (its
+		// timeouts block) and the HTTP client's timeout still bound the wait.
+		var cancel context.CancelFunc
+		ctx, cancel = withoutCancelKeepingDeadline(ctx)
+		defer cancel()
 	}
 	httpReq, err := http.NewRequestWithContext(ctx, req.method, target.String(), body)
 	if err != nil {
@@ -289,10 +336,19 @@ func (c *Client) send(ctx context.Context, req request, payload []byte) (int, ht
 	}
 	data, err := io.ReadAll(io.LimitReader(resp.Body, limit))
 	if err != nil && resp.StatusCode < 300 {
-		return resp.StatusCode, resp.Header, nil, fmt.Errorf("reading the answer: %w", err)
+		return resp.StatusCode, resp.Header, nil, &UnreadableAnswerError{Method: req.method, Path: req.hideSecret(req.path), StatusCode: resp.StatusCode, Err: err}
 	}
 	c.notePause(resp.StatusCode, resp.Header)
 	return resp.StatusCode, resp.Header, data, nil
+}
+
+// withoutCancelKeepingDeadline is ctx without its cancellation but with its deadline, if any.
+func withoutCancelKeepingDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	detached := context.WithoutCancel(ctx)
+	if deadline, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(detached, deadline)
+	}
+	return detached, func() {}
 }
 
 func (c *Client) log(ctx context.Context, entry RequestLog) {

@@ -44,9 +44,10 @@ func (c *Client) UpdateInviteLink(ctx context.Context, orgID, inviteID string, r
 }
 
 // DeleteInviteLink revokes a link. It reports whether the link existed (205) or was already gone (204);
-// both are success.
+// both are success, and any other 2xx is an error (UnexpectedStatusError).
 func (c *Client) DeleteInviteLink(ctx context.Context, orgID, inviteID string) (existed bool, err error) {
-	status, err := c.do(ctx, request{method: "DELETE", path: inviteLinkPath(orgID, inviteID), secret: inviteID, mode: retryIdempotent}, nil)
+	status, err := c.do(ctx, request{method: "DELETE", path: inviteLinkPath(orgID, inviteID), secret: inviteID, mode: retryIdempotent,
+		accept: []int{http.StatusResetContent, http.StatusNoContent}}, nil)
 	if err != nil {
 		return false, err
 	}

@@ -72,9 +72,11 @@ func (c *Client) UpdateMemberRole(ctx context.Context, orgID, userID string, rol
 }
 
 // RemoveMember removes a member of orgID and says what happened: an outcome or an error, never both
-// (on error the result is the zero RemoveResult). A 404 is an error: the organization is unknown.
+// (on error the result is the zero RemoveResult). A 404 is an error: the organization is unknown. A 2xx
+// other than 205, 204 or 202 is an error too (UnexpectedStatusError).
 func (c *Client) RemoveMember(ctx context.Context, orgID, userID string) (RemoveResult, error) {
-	status, err := c.do(ctx, request{method: "DELETE", path: memberPath(orgID, userID), mode: retryIdempotent}, nil)
+	status, err := c.do(ctx, request{method: "DELETE", path: memberPath(orgID, userID), mode: retryIdempotent,
+		accept: []int{http.StatusResetContent, http.StatusNoContent, http.StatusAccepted}}, nil)
 	switch {
 	case err != nil:
 		return 0, err

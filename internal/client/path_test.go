@@ -53,10 +53,10 @@ func TestPathSegmentsAreEscapedOnce(t *testing.T) {
 			_, err := c.ListSubOrgs(ctx, "a b/c")
 			return err
 		}, "/orgs/a%20b%2Fc/orgs?page=1&take=100"},
-		{"base URL with a path", srv.URL + "/api%20v1/", func(c *Client) error {
+		{"base URL with a slash", srv.URL + "/", func(c *Client) error {
 			_, err := c.GetSubOrg(ctx, "x", "a b/c")
 			return err
-		}, "/api%20v1/orgs/x/orgs/a%20b%2Fc"},
+		}, "/orgs/x/orgs/a%20b%2Fc"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

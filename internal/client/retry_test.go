@@ -381,6 +381,12 @@ func TestParseBaseURL(t *testing.T) {
 		"ftp://x":                       "not an absolute",
 		"https://u:p@api.useinvent.com": "must not carry",
 		"https://api.useinvent.com?x=1": "must not carry",
+		"https://api.useinvent.com?":    "must not carry",
+		"https://api.useinvent.com/v1":  `without a path such as "/v1": the provider adds each endpoint's path (/users/me, /orgs/...) itself, so use https://api.useinvent.com`,
+		"http://127.0.0.1:8787/api/":    "without a path",
+		"https://api.useinvent.com ":    "has whitespace around it",
+		" https://api.useinvent.com":    "has whitespace around it",
+		"https://api.useinvent.com/\n":  "has whitespace around it",
 	}
 	for raw, want := range cases {
 		_, err := ParseBaseURL(raw)
@@ -409,6 +415,39 @@ func TestNewRequiresToken(t *testing.T) {
 	}
 }
 
+// A token that cannot be sent as it is configured is refused before any request, without showing it:
+// sent, a trailing newline made every request fail after ten seconds of retries with Go's "invalid
+// header field value".
+func TestCheckToken(t *testing.T) {
+	cases := map[string]string{
+		testToken:                              "",
+		testToken + "\n":                       "whitespace around it (such as a trailing newline",
+		" " + testToken:                        "whitespace around it",
+		"\t":                                   "an API token is required",
+		testToken[:4] + "\x00" + testToken[4:]: "cannot be sent in an HTTP header",
+		testToken[:4] + "é" + testToken[4:]:    "cannot be sent in an HTTP header",
+		testToken[:4] + " " + testToken[4:]:    "",
+	}
+	for token, want := range cases {
+		err := CheckToken(token)
+		if want == "" {
+			if err != nil {
+				t.Errorf("%q: %v", token, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err = %v, want %q", token, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), testToken[4:]) {
+			t.Errorf("the error shows the token: %v", err)
+		}
+		if _, err := New(Config{BaseURL: "https://x.example", Token: token}); err == nil {
+			t.Errorf("New accepted %q", token)
+		}
+	}
+}
+
 func TestBackoffIsCappedAndJittered(t *testing.T) {
 	c := &Client{minRetryWait: 100 * time.Millisecond, maxRetryWait: time.Second}
 	seen := map[time.Duration]bool{}
@@ -424,4 +463,24 @@ func TestBackoffIsCappedAndJittered(t *testing.T) {
 	if len(seen) < 10 {
 		t.Errorf("only %d distinct waits: no jitter", len(seen))
 	}
+}
+
+// A write is awaited when its caller is cancelled, but not past the caller's deadline: an operation's
+// timeout (a resource's timeouts block) bounds its writes as it bounds its reads, and the failure is
+// one after which the create may have acted.
+func TestWriteStopsAtContextDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		h := http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { <-r.Context().Done() })
+		c, _ := newMemoryClient(t, h, DefaultHTTPTimeout)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		start := time.Now()
+		_, err := c.CreateInviteLink(ctx, "org", NewInviteLinkRequest(RoleRead, "", ""))
+		if !errors.Is(err, context.DeadlineExceeded) || !MayHaveActed(err) {
+			t.Errorf("err = %v, want the deadline, as a failure after which the create may have acted", err)
+		}
+		if waited := time.Since(start); waited != 5*time.Second {
+			t.Errorf("the create gave up after %s, want the 5s deadline (not the %s HTTP timeout)", waited, DefaultHTTPTimeout)
+		}
+	})
 }

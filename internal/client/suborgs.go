@@ -1,6 +1,9 @@
 package client
 
-import "context"
+import (
+	"context"
+	"net/http"
+)
 
 func subOrgsPath(orgID string) string {
 	return orgPath(orgID, "orgs")
@@ -59,8 +62,10 @@ func (c *Client) JoinSubOrg(ctx context.Context, orgID, subOrgID, role string) (
 	return call[SubOrg](ctx, c, request{method: "POST", path: orgPath(orgID, "orgs", subOrgID, "join"), body: JoinSubOrgRequest{Role: role}, mode: retryIdempotent})
 }
 
-// LeaveSubOrg removes the caller from subOrgID. A caller that is not a member gets a 404 error.
+// LeaveSubOrg removes the caller from subOrgID (204; any other 2xx is an UnexpectedStatusError). A
+// caller that is not a member gets a 404 error.
 func (c *Client) LeaveSubOrg(ctx context.Context, orgID, subOrgID string) error {
-	_, err := c.do(ctx, request{method: "DELETE", path: orgPath(orgID, "orgs", subOrgID, "join"), mode: retryIdempotent}, nil)
+	_, err := c.do(ctx, request{method: "DELETE", path: orgPath(orgID, "orgs", subOrgID, "join"), mode: retryIdempotent,
+		accept: []int{http.StatusNoContent}}, nil)
 	return err
 }

@@ -154,6 +154,22 @@ data "invent_sub_orgs" "x" {
 			config: withProvider("http://api.example.com", "x", "", currentUserConfig),
 			want:   []string{"Invalid Invent base URL", `base URL "http://api.example.com" uses plain http, which is allowed only for loopback hosts (127.0.0.0/8, ::1, localhost); use https.`},
 		},
+		"base URL with a path": {
+			config: withProvider("https://api.useinvent.com/v1", "x", "", currentUserConfig),
+			want: []string{"Invalid Invent base URL", `base URL "https://api.useinvent.com/v1" must be the API's root, without a path such as "/v1": ` +
+				`the provider adds each endpoint's path (/users/me, /orgs/...) itself, so use https://api.useinvent.com.`},
+		},
+		"base URL with a trailing space": {
+			config: func(env *testEnv) string { return withProvider(env.URL+" ", "x", "", currentUserConfig)(env) },
+			want:   []string{"Invalid Invent base URL", `has whitespace around it; remove it.`},
+		},
+		"token with a trailing newline": {
+			config: func(env *testEnv) string {
+				return fmt.Sprintf("provider \"invent\" {\n  base_url  = %q\n  api_token = \"%s\\n\"\n}\n", env.URL, env.AdminToken) + currentUserConfig
+			},
+			want: []string{"Invalid Invent API token", "Check the provider's api_token attribute or the INVENT_API_TOKEN environment " +
+				"variable: the API token has whitespace around it (such as a trailing newline, which `echo` and many secret files add); remove it."},
+		},
 		"negative max_retries": {
 			config: withProvider("", "x", "max_retries = -1", currentUserConfig),
 			want:   []string{"Invalid Attribute Value", "Attribute max_retries value must be between 0 and 20, got: -1"},

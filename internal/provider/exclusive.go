@@ -521,13 +521,16 @@ func (r *exclusiveResource[T]) ImportState(ctx context.Context, req resource.Imp
 }
 
 // current lists the organization's objects and finds the implicit ID, adding any error to diags.
-// found is false when that failed, or when the organization does not exist (404) and gone, when set,
-// handles that instead of an error.
+// found is false when that failed, or when the organization does not exist (the API's 404, see
+// objectGone) and gone, when set, handles that instead of an error.
 func (r *exclusiveResource[T]) current(ctx context.Context, orgID string, diags *diag.Diagnostics, gone func()) (items []T, implicit string, found bool) {
 	items, err := r.kind.list(ctx, r.data.client, orgID)
-	if client.IsNotFound(err) && gone != nil {
-		gone()
-		return nil, "", false
+	if gone != nil {
+		var orgGone bool
+		if orgGone, err = r.data.objectGone(ctx, err); orgGone {
+			gone()
+			return nil, "", false
+		}
 	}
 	if err != nil {
 		addAPIError(diags, r.kind.listSummary, err)

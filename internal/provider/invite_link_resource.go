@@ -2,9 +2,11 @@ package provider
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/resourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
@@ -187,15 +189,86 @@ func (r *inviteLinkResource) Create(ctx context.Context, req resource.CreateRequ
 	}
 
 	orgID := plan.OrgID.ValueString()
-	link, err := r.data.client.CreateInviteLink(ctx, orgID, client.NewInviteLinkRequest(
-		client.ContentRole(plan.Role.ValueString()), plan.SpaceID.ValueString(), plan.CollectionID.ValueString()))
-	if err != nil {
-		addAPIError(&resp.Diagnostics, "Cannot create the invite link", err)
+	// The identity needs the organization's own ID: resolved before the write, so that a failure to
+	// resolve it cannot fail a create the API made.
+	resolvedOrgID, ok := r.data.resolvedOrgID(ctx, orgID, &resp.Diagnostics)
+	if !ok {
 		return
+	}
+	role := client.ContentRole(plan.Role.ValueString())
+	request := client.NewInviteLinkRequest(role, plan.SpaceID.ValueString(), plan.CollectionID.ValueString())
+	create := func(ctx context.Context) (*client.InviteLink, error) {
+		return r.data.client.CreateInviteLink(ctx, orgID, request)
+	}
+	var (
+		link *client.InviteLink
+		err  error
+	)
+	if request.Space == "" && request.Collection == "" {
+		link, err = r.data.linkCreates.org(resolvedOrgID).create(ctx, r.data.client, orgID, create)
+	} else {
+		link, err = create(ctx)
+	}
+	if err != nil {
+		if link = r.findLostLink(ctx, err, orgID, resolvedOrgID, plan, &resp.Diagnostics); link == nil {
+			return
+		}
 	}
 	plan.setFromAPI(link)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	inviteLinkIdentity.record(ctx, r.data, resp.Identity, orgID, link.ID, &resp.Diagnostics)
+	inviteLinkIdentity.record(ctx, r.data, resp.Identity, resolvedOrgID, link.ID, &resp.Diagnostics)
+}
+
+// findLostLink handles a failed create: it adds the error and returns nil, unless the API may have
+// acted and the search finds the one organization link the create made, which it returns with a
+// warning. Space and collection links cannot be searched for: the API lists none.
+func (r *inviteLinkResource) findLostLink(ctx context.Context, err error, orgID, resolvedOrgID string, plan inviteLinkResourceModel, diags *diag.Diagnostics) *client.InviteLink {
+	const summary = "Cannot create the invite link"
+	if !client.MayHaveActed(err) {
+		addAPIError(diags, summary, err)
+		return nil
+	}
+	role := plan.Role.ValueString()
+	target, kind := plan.SpaceID.ValueString(), client.InviteLinkKindSpace
+	if target == "" {
+		target, kind = plan.CollectionID.ValueString(), client.InviteLinkKindCollection
+	}
+	if target != "" {
+		diags.AddError(summary, mayHaveActed(err, fmt.Sprintf("a link to %s %q with role %s", kind, target, role))+
+			fmt.Sprintf(" The API lists no %s links, so the provider cannot look for it. Check the %s's "+
+				"sharing settings in Invent before applying again, and revoke any link to it that nobody "+
+				"declared; or import the link there is into this resource (terraform import <address> "+
+				"\"%s/<invite_id>\").", kind, kind, orgID))
+		return nil
+	}
+
+	what := fmt.Sprintf("an organization link with role %s", role)
+	searchCtx, cancel := searchContext(ctx)
+	defer cancel()
+	found := r.data.linkCreates.org(resolvedOrgID).search(searchCtx, r.data.client, orgID, client.ContentRole(role))
+	howToFind := fmt.Sprintf("The invent_invite_links data source lists the organization's links (or terraform "+
+		"query with the invent_invite_link list resource): import the one to keep into this resource "+
+		"(terraform import <address> \"%s/<invite_id>\") and revoke any other that nobody declared.", orgID)
+	switch {
+	case found.err != nil:
+		diags.AddError(summary, mayHaveActed(err, what)+fmt.Sprintf(" The provider could not look for it: %s.\n\n", found.err)+howToFind)
+	case found.found != nil:
+		diags.AddWarning("The invite link was created, but the API's answer was lost",
+			mayHaveActed(err, what)+fmt.Sprintf(" Exactly one such link (ID ending %s) appeared in the organization "+
+				"while this run created links, and no other create recorded it: Terraform records it as this "+
+				"resource's link.", fingerprints([]*client.InviteLink{found.found})))
+		return found.found
+	case len(found.candidates) == 0:
+		diags.AddError(summary, mayHaveActed(err, what)+" The provider looked for it, and the organization lists "+
+			"no such link that appeared during this run: the create did not take effect. Apply again to create "+
+			"the link. (If the API was still working on the request when it failed, as after a timeout, the "+
+			"link may yet appear; then the next refresh of the invent_invite_links data source shows it.)")
+	default:
+		diags.AddError(summary, mayHaveActed(err, what)+fmt.Sprintf(" %d such links (IDs ending %s) appeared in "+
+			"the organization during this run without a create recording them, so the provider cannot tell "+
+			"which one this create made, and records none.\n\n", len(found.candidates), fingerprints(found.candidates))+howToFind)
+	}
+	return nil
 }
 
 func (r *inviteLinkResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -218,12 +291,13 @@ func (r *inviteLinkResource) Read(ctx context.Context, req resource.ReadRequest,
 	}
 	orgID, inviteID := state.OrgID.ValueString(), state.ID.ValueString()
 	link, err := read(ctx, orgID, inviteID)
-	if err != nil && !client.IsNotFound(err) {
+	gone, err := r.data.objectGone(ctx, err)
+	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot read the invite link", err)
 		return
 	}
 	inviteLinkIdentity.recordIfMissing(ctx, r.data, resp.Identity, orgID, inviteID, &resp.Diagnostics)
-	if err != nil {
+	if gone {
 		tflog.Debug(ctx, "Invite link no longer exists; removing it from state", map[string]any{"org_id": orgID, "invite_id": inviteID})
 		resp.State.RemoveResource(ctx)
 		return
@@ -276,7 +350,8 @@ func (r *inviteLinkResource) Delete(ctx context.Context, req resource.DeleteRequ
 
 	orgID, inviteID := state.OrgID.ValueString(), state.ID.ValueString()
 	existed, err := r.data.client.DeleteInviteLink(ctx, orgID, inviteID)
-	if err != nil && !client.IsNotFound(err) { // a 404 here means the organization itself is gone
+	// The API answers a link that is gone with 204; its 404 means that the organization itself is.
+	if _, err := r.data.objectGone(ctx, err); err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot delete the invite link", err)
 		return
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -247,44 +248,6 @@ resource "invent_invite_link" "space" {
 	})
 }
 
-// A link cannot move: another space is another link.
-func TestAccInviteLink_moveToAnotherSpaceReplaces(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	const otherSpaceID, otherSpaceTitle = "spc_onboarding", "Onboarding"
-	if err := env.needsEmulator(t).AddSpace(env.OrgID, otherSpaceID, otherSpaceTitle); err != nil {
-		t.Fatal(err)
-	}
-	var firstID string
-	newID := statecheck.CompareValue(compare.ValuesDiffer())
-	resource.ParallelTest(t, resource.TestCase{
-		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             inviteLinksDestroyed(env),
-		Steps: []resource.TestStep{
-			{
-				Config:            env.providerConfig(inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", emulator.DefaultSpaceID))),
-				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
-				Check:             captureAttribute(inviteLinkAddr, "id", &firstID),
-			},
-			{
-				Config: env.providerConfig(inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", otherSpaceID))),
-				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
-					plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionDestroyBeforeCreate),
-					plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionReplace),
-				}},
-				ConfigStateChecks: []statecheck.StateCheck{
-					newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id")),
-					statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("space_id"), knownvalue.StringExact(otherSpaceID)),
-					statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("title"), knownvalue.StringExact(otherSpaceTitle)),
-				},
-				Check: func(*terraform.State) error {
-					_, err := env.Admin.GetInviteLink(testContext(t), env.OrgID, firstID)
-					return inviteLinkGoneError(firstID, err)
-				},
-			},
-		},
-	})
-}
-
 // redundant follows whoever refreshes: a link that grants more than the member holds is not
 // redundant for the member. A refresh may change it, but it never makes a plan.
 func TestAccInviteLink_redundantFollowsCaller(t *testing.T) {
@@ -495,4 +458,85 @@ func inviteLinkGoneError(what string, err error) error {
 		return fmt.Errorf("invite link %s should be revoked; GET failed: %w", what, err)
 	}
 	return nil
+}
+
+// Each documented replacement of a link (org_id respelled from c to the organization's ID, another
+// space, another collection, a space instead of a collection) and a forced one (-replace) revokes the
+// link before it issues a new one.
+func TestAccInviteLink_replacements(t *testing.T) {
+	const otherSpaceID, otherSpaceTitle = "spc_onboarding", "Onboarding"
+	const otherCollectionID, otherCollectionTitle = "col_runbooks", "Runbooks"
+	space := func(id string) string { return fmt.Sprintf("space_id = %q", id) }
+	collection := func(id string) string { return fmt.Sprintf("collection_id = %q", id) }
+	cases := map[string]struct {
+		before, after string // the target lines
+		org           string // the org_id before, when not the organization's ID
+		kind, title   knownvalue.Check
+	}{
+		"org_id from c to the organization's ID": {
+			org: "c", kind: knownvalue.StringExact(client.InviteLinkKindOrganization), title: knownvalue.Null(),
+		},
+		"space_id": {
+			before: space(emulator.DefaultSpaceID), after: space(otherSpaceID),
+			kind: knownvalue.StringExact(client.InviteLinkKindSpace), title: knownvalue.StringExact(otherSpaceTitle),
+		},
+		"collection_id": {
+			before: collection(emulator.DefaultCollectionID), after: collection(otherCollectionID),
+			kind: knownvalue.StringExact(client.InviteLinkKindCollection), title: knownvalue.StringExact(otherCollectionTitle),
+		},
+		"space_id instead of collection_id": {
+			before: collection(emulator.DefaultCollectionID), after: space(emulator.DefaultSpaceID),
+			kind: knownvalue.StringExact(client.InviteLinkKindSpace), title: knownvalue.StringExact(emulator.DefaultSpaceTitle),
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			emu := env.needsEmulator(t)
+			if err := errors.Join(emu.AddSpace(env.OrgID, otherSpaceID, otherSpaceTitle),
+				emu.AddCollection(env.OrgID, otherCollectionID, otherCollectionTitle)); err != nil {
+				t.Fatal(err)
+			}
+			org := env.OrgID
+			if tc.org != "" {
+				org = tc.org
+			}
+			var firstID string
+			newID := statecheck.CompareValue(compare.ValuesDiffer())
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             inviteLinksDestroyed(env),
+				Steps: []resource.TestStep{
+					{
+						Config:            env.providerConfig(inviteLinkConfig(org, "read", tc.before)),
+						ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
+						Check:             captureAttribute(inviteLinkAddr, "id", &firstID),
+					},
+					{
+						Config: env.providerConfig(inviteLinkConfig(env.OrgID, "read", tc.after)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionDestroyBeforeCreate),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id")),
+							statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("kind"), tc.kind),
+							statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("title"), tc.title),
+						},
+						Check: resource.ComposeAggregateTestCheckFunc(
+							inviteLinkAPIRole(env, inviteLinkAddr, client.RoleRead),
+							func(*terraform.State) error {
+								_, err := env.Admin.GetInviteLink(testContext(t), env.OrgID, firstID)
+								return inviteLinkGoneError(firstID, err)
+							},
+						),
+					},
+				},
+			})
+		})
+	}
+	t.Run("-replace", func(t *testing.T) {
+		env := newTestEnv(t, emulator.Options{})
+		env.needsEmulator(t)
+		replaceByRequest(t, env, inviteLinkConfig(env.OrgID, "read", ""), inviteLinkAddr)
+	})
 }

@@ -118,8 +118,11 @@ func (r *orgMemberResource) Schema(ctx context.Context, _ resource.SchemaRequest
 			"the resource removes the member, which needs an API token of an ADMIN of the organization.\n\n" +
 			"If the address is a member already, creation fails with the `terraform import` command " +
 			"that brings the membership under management: adopting it silently could change a role " +
-			"someone relies on. The provider refuses, at plan time, to remove or demote the API " +
-			"token's own user, which would lock the token out of the organization.",
+			"someone relies on. So does a second resource for the same address in one configuration " +
+			"(in any case, with `org_id` written either way). The provider refuses, at plan time, to " +
+			"remove or demote the API token's own user, which would lock the token out of the " +
+			"organization, and a plan that leaves that member's role, address, organization or `sso` " +
+			"to be known only at apply.",
 		Attributes: map[string]schema.Attribute{
 			"id": schema.StringAttribute{
 				MarkdownDescription: "`<org_id>/<user_id>`; also an import ID.",
@@ -202,17 +205,19 @@ func (r *orgMemberResource) Configure(_ context.Context, req resource.ConfigureR
 }
 
 // ModifyPlan refuses, before anything is applied, a plan that would remove the API token's own
-// user from the organization or take its admin role: the token could not undo either.
+// user from the organization or take its admin role, or that could do either with a value known only
+// at apply: the token could not undo either.
 //
 // With plan_checks on, it also refuses at plan time to invite an address that is a member already
-// (the apply would refuse it too), with one request per planned create.
+// (the apply would refuse it too, unless it is the member this plan replaces), or that another create
+// of this plan invites too, with one request per planned create.
 func (r *orgMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
 	if r.data == nil {
 		return // the provider is not configured yet
 	}
 	if req.State.Raw.IsNull() {
 		if r.data.planChecks && !req.Plan.Raw.IsNull() {
-			r.checkInvite(ctx, req.Plan, &resp.Diagnostics)
+			r.checkInvite(ctx, req.Plan, req.Private, &resp.Diagnostics)
 		}
 		return
 	}
@@ -226,10 +231,16 @@ func (r *orgMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 	if resp.Diagnostics.HasError() {
 		return
 	}
+	if plan != nil && r.data.planChecks {
+		// A replacement's create half may follow with this private state.
+		recordKeptObject(ctx, resp.Private, keptObject{OrgID: state.OrgID.ValueString(), Object: strings.ToLower(state.Email.ValueString())}, &resp.Diagnostics)
+	}
+	isAdmin := state.Role.ValueString() == string(client.RoleAdmin)
 	removes := plan == nil || replacesMember(state, *plan)
-	demotes := plan != nil && state.Role.ValueString() == string(client.RoleAdmin) &&
-		!plan.Role.IsUnknown() && plan.Role.ValueString() != string(client.RoleAdmin)
-	if !removes && !demotes {
+	mayReplace := plan != nil && (plan.OrgID.IsUnknown() || plan.Email.IsUnknown() || plan.SSO.IsUnknown())
+	demotes := plan != nil && isAdmin && !plan.Role.IsUnknown() && plan.Role.ValueString() != string(client.RoleAdmin)
+	mayDemote := plan != nil && isAdmin && plan.Role.IsUnknown()
+	if !removes && !demotes && !mayReplace && !mayDemote {
 		return
 	}
 	caller, err := r.data.currentUser(ctx)
@@ -241,7 +252,9 @@ func (r *orgMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		return
 	}
 	orgID := state.OrgID.ValueString()
-	if removes {
+	anotherAdmin := "apply the change with the API token of another ADMIN of the organization"
+	switch {
+	case removes:
 		resp.Diagnostics.AddError("Refusing to remove the API token's own user",
 			fmt.Sprintf("%s is the user of the provider's API token. Destroying or replacing this member "+
 				"(a change of org_id, email or sso replaces it) would remove that user from organization "+
@@ -250,17 +263,30 @@ func (r *orgMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 				"or, to stop managing the membership without removing it, replace the resource block "+
 				"with a removed block (removed { from = <address>  lifecycle { destroy = false } }) or run "+
 				"terraform state rm <address>.", caller.Email, orgID))
-		return
+	case mayReplace:
+		resp.Diagnostics.AddError("The API token's own member must be known at plan time",
+			fmt.Sprintf("%s is the user of the provider's API token, and this plan leaves org_id, email or sso of "+
+				"its member to be known only at apply. A change of any of them replaces the member, which would "+
+				"remove that user from organization %q and lock the token out, and a plan that cannot show it "+
+				"cannot be refused for it.\n\nWrite those values so that they are known at plan time, or %s.",
+				caller.Email, orgID, anotherAdmin))
+	case mayDemote:
+		resp.Diagnostics.AddAttributeError(path.Root("role"), "The role of the API token's own member must be known at plan time",
+			fmt.Sprintf("%s is the user of the provider's API token and an admin of organization %q, and this plan "+
+				"leaves its role to be known only at apply. A role other than admin would take the token's ADMIN "+
+				"rights, so that it could no longer manage members or undo the change, and a plan that cannot show "+
+				"it cannot be refused for it.\n\nWrite the role so that it is known at plan time (role = \"admin\" "+
+				"keeps it), or %s.", caller.Email, orgID, anotherAdmin))
+	default:
+		resp.Diagnostics.AddAttributeError(path.Root("role"), "Refusing to demote the API token's own user",
+			fmt.Sprintf("%s is the user of the provider's API token. Changing its role from admin to %s "+
+				"would take the token's ADMIN rights in organization %q, so it could no longer manage members "+
+				"or undo the change.\n\nKeep role = \"admin\", or %s.", caller.Email, plan.Role.ValueString(), orgID, anotherAdmin))
 	}
-	resp.Diagnostics.AddAttributeError(path.Root("role"), "Refusing to demote the API token's own user",
-		fmt.Sprintf("%s is the user of the provider's API token. Changing its role from admin to %s "+
-			"would take the token's ADMIN rights in organization %q, so it could no longer manage members "+
-			"or undo the change.\n\nKeep role = \"admin\", or apply the change with the API token of "+
-			"another ADMIN of the organization.", caller.Email, plan.Role.ValueString(), orgID))
 }
 
 // replacesMember reports whether the plan changes an attribute that replaces the member. Unknown
-// values are not counted: they are checked again in the plan that applies them.
+// values are not counted: ModifyPlan treats them on their own.
 func replacesMember(state, plan orgMemberResourceModel) bool {
 	return (!plan.OrgID.IsUnknown() && !plan.OrgID.Equal(state.OrgID)) ||
 		(!plan.Email.IsUnknown() && !strings.EqualFold(plan.Email.ValueString(), state.Email.ValueString())) ||
@@ -277,6 +303,16 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 	}
 
 	orgID, email := plan.OrgID.ValueString(), plan.Email.ValueString()
+	// The identity needs the organization's own ID: resolved before the write, so that a failure to
+	// resolve it cannot fail an invitation the API sent.
+	resolvedOrgID, ok := r.data.resolvedOrgID(ctx, orgID, &resp.Diagnostics)
+	if !ok {
+		return
+	}
+	if !r.data.appliedCreates.claimOrRefuse(memberObject(resolvedOrgID, email), plan.describe(),
+		memberDescription(resolvedOrgID, email), path.Root("email"), &resp.Diagnostics) {
+		return
+	}
 	existing, err := findMemberByEmail(ctx, r.data.client, orgID, email)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, "Cannot list the organization's members", err)
@@ -292,7 +328,11 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 		SSO:    plan.SSO.ValueBool(),
 	})
 	if err != nil {
-		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot invite %s", email), err)
+		if member := r.findLostMember(ctx, err, plan, &resp.Diagnostics); member != nil {
+			plan.setFromAPI(member)
+			resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
+			orgMemberIdentity.record(ctx, r.data, resp.Identity, resolvedOrgID, member.ID, &resp.Diagnostics)
+		}
 		return
 	}
 	if len(invited.Users) == 0 {
@@ -305,7 +345,8 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 	userID := invited.Users[0]
 	if slices.ContainsFunc(invited.FailedSSOEmails, func(failed string) bool { return strings.EqualFold(failed, email) }) {
 		resp.Diagnostics.AddAttributeError(path.Root("sso"), fmt.Sprintf("Cannot add %s with SSO", email),
-			r.rollBackSSOFailure(ctx, orgID, userID, email))
+			r.rollBackSSOFailure(ctx, orgID, userID, email, "the address is an SSO member of another organization "+
+				"(the API reported it in failedSSOEmails), so the API added it without SSO"))
 		return
 	}
 
@@ -317,7 +358,7 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 		plan.DisplayName, plan.Status, plan.JoinedAt = types.StringNull(), types.StringNull(), types.StringNull()
 		plan.Disabled = types.BoolNull()
 		resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-		orgMemberIdentity.record(ctx, r.data, resp.Identity, orgID, userID, &resp.Diagnostics)
+		orgMemberIdentity.record(ctx, r.data, resp.Identity, resolvedOrgID, userID, &resp.Diagnostics)
 		resp.Diagnostics.AddWarning(fmt.Sprintf("Cannot read the new member %s back", email),
 			fmt.Sprintf("%s\n\nThe API added %s to organization %q as user %s, and Terraform records it. Its "+
 				"display_name, status, joined_at and disabled are left null until the next refresh reads them.",
@@ -326,22 +367,76 @@ func (r *orgMemberResource) Create(ctx context.Context, req resource.CreateReque
 	}
 	plan.setFromAPI(member)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
-	orgMemberIdentity.record(ctx, r.data, resp.Identity, orgID, userID, &resp.Diagnostics)
+	orgMemberIdentity.record(ctx, r.data, resp.Identity, resolvedOrgID, userID, &resp.Diagnostics)
 }
 
-// checkInvite refuses a planned invitation of an address that is a member already.
-func (r *orgMemberResource) checkInvite(ctx context.Context, plan tfsdk.Plan, diags *diag.Diagnostics) {
+// findLostMember handles a failed invitation: it adds the error and returns nil, unless the API may
+// have acted and the organization now has a member with the address (it had none before the
+// invitation), which it returns with a warning. A member found without the SSO that was asked for is
+// removed again, as after failedSSOEmails.
+func (r *orgMemberResource) findLostMember(ctx context.Context, err error, plan orgMemberResourceModel, diags *diag.Diagnostics) *client.Member {
+	orgID, email := plan.OrgID.ValueString(), plan.Email.ValueString()
+	summary := fmt.Sprintf("Cannot invite %s", email)
+	if !client.MayHaveActed(err) {
+		addAPIError(diags, summary, err)
+		return nil
+	}
+	what := fmt.Sprintf("a member %s of organization %q", email, orgID)
+	searchCtx, cancel := searchContext(ctx)
+	defer cancel()
+	member, searchErr := findMemberByEmail(searchCtx, r.data.client, orgID, email)
+	switch {
+	case searchErr != nil:
+		diags.AddError(summary, mayHaveActed(err, what)+fmt.Sprintf(" The provider could not look for it: %s\n\n"+
+			"If the address is a member now, bring it under management with terraform import <address> %q; "+
+			"otherwise apply again.", searchErr, compositeID(orgID, email)))
+	case member == nil:
+		diags.AddError(summary, mayHaveActed(err, what)+" The provider looked for it, and the organization has no "+
+			"member with that address: the invitation did not take effect. Apply again to invite it.")
+	case plan.SSO.ValueBool() && !member.SSO:
+		diags.AddAttributeError(path.Root("sso"), fmt.Sprintf("Cannot add %s with SSO", email),
+			mayHaveActed(err, what)+"\n\n"+r.rollBackSSOFailure(ctx, orgID, member.ID, email,
+				"the organization now has that member, but without SSO"))
+	default:
+		diags.AddWarning(fmt.Sprintf("Invited %s, but the API's answer was lost", email),
+			mayHaveActed(err, what)+fmt.Sprintf(" The organization now has a member with that address (user %s, "+
+				"role %s), which it did not have before the invitation: Terraform records it.", member.ID, member.Role))
+		return member
+	}
+	return nil
+}
+
+// describe names the member as the configuration does, for errors that compare two resources.
+func (m orgMemberResourceModel) describe() string {
+	return fmt.Sprintf("org_id = %q, email = %q", m.OrgID.ValueString(), m.Email.ValueString())
+}
+
+// memberDescription is what a member is, in errors.
+func memberDescription(orgID, email string) string {
+	return fmt.Sprintf("the member %s of organization %q (addresses are compared without case)", strings.ToLower(email), orgID)
+}
+
+// checkInvite refuses a planned invitation of an address that is a member already, unless the plan
+// replaces that member, or that another create of this plan invites too.
+func (r *orgMemberResource) checkInvite(ctx context.Context, plan tfsdk.Plan, private privateState, diags *diag.Diagnostics) {
 	var planned orgMemberResourceModel
 	if diags.Append(plan.Get(ctx, &planned)...); diags.HasError() || planned.OrgID.IsUnknown() || planned.Email.IsUnknown() {
 		return
 	}
 	orgID, email := planned.OrgID.ValueString(), planned.Email.ValueString()
+	resolvedOrgID, ok := r.data.resolvedOrgID(ctx, orgID, diags)
+	if !ok {
+		return
+	}
+	object := memberObject(resolvedOrgID, email)
 	existing, err := findMemberByEmail(ctx, r.data.client, orgID, email)
 	switch {
 	case err != nil:
 		addAPIError(diags, "Cannot list the organization's members", err)
-	case existing != nil:
+	case existing != nil && !r.data.replaces(ctx, private, object, memberObject, diags):
 		addAlreadyOrgMemberError(diags, orgID, email, existing)
+	default:
+		r.data.plannedCreates.claimOrRefuse(object, planned.describe(), memberDescription(resolvedOrgID, email), path.Root("email"), diags)
 	}
 }
 
@@ -351,15 +446,14 @@ func addAlreadyOrgMemberError(diags *diag.Diagnostics, orgID, email string, exis
 	diags.AddAttributeError(path.Root("email"), "Already a member of the organization",
 		fmt.Sprintf("%s is already a member of organization %q with the role %s. Inviting the address "+
 			"again would silently take over that membership and could change its role. ",
-			email, orgID, existing.Role)+adoptByImport("invent_org_member", compositeID(orgID, email)))
+			email, orgID, existing.Role)+adoptByImport("invent_org_member", compositeID(orgID, email))+taintedHint)
 }
 
 // rollBackSSOFailure removes the member the API added without SSO although SSO was asked for, and
-// returns the error detail: nobody may keep access the configuration did not ask for.
-func (r *orgMemberResource) rollBackSSOFailure(ctx context.Context, orgID, userID, email string) string {
-	why := fmt.Sprintf("The API could not add %s to organization %q with single sign-on: the address is an "+
-		"SSO member of another organization (the API reported it in failedSSOEmails), so the API added "+
-		"it without SSO.", email, orgID)
+// returns the error detail, which reason explains: nobody may keep access the configuration did not
+// ask for.
+func (r *orgMemberResource) rollBackSSOFailure(ctx context.Context, orgID, userID, email, reason string) string {
+	why := fmt.Sprintf("The API could not add %s to organization %q with single sign-on: %s.", email, orgID, reason)
 	// The rollback must run even when the create's own time or context is spent: it is what keeps
 	// access nobody declared from staying behind.
 	rollbackCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
@@ -404,12 +498,13 @@ func (r *orgMemberResource) Read(ctx context.Context, req resource.ReadRequest, 
 
 	orgID, userID := state.OrgID.ValueString(), state.UserID.ValueString()
 	member, err := r.data.client.GetMember(ctx, orgID, userID)
-	if err != nil && !client.IsNotFound(err) {
+	gone, err := r.data.objectGone(ctx, err)
+	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read member %s", userID), err)
 		return
 	}
 	orgMemberIdentity.recordIfMissing(ctx, r.data, resp.Identity, orgID, userID, &resp.Diagnostics)
-	if err != nil {
+	if gone {
 		tflog.Debug(ctx, "No longer a member of the organization; removing it from state", map[string]any{"org_id": orgID, "user_id": userID})
 		resp.State.RemoveResource(ctx)
 		return
@@ -425,6 +520,9 @@ func (r *orgMemberResource) Update(ctx context.Context, req resource.UpdateReque
 	var plan, state orgMemberResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Private != nil { // the framework always passes one; a test calling Update may not
+		forgetKeptObject(ctx, resp.Private, &resp.Diagnostics)
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -468,11 +566,12 @@ func (r *orgMemberResource) Delete(ctx context.Context, req resource.DeleteReque
 	orgID, userID, email := state.OrgID.ValueString(), state.UserID.ValueString(), state.Email.ValueString()
 	summary := fmt.Sprintf("Cannot remove %s from the organization", email)
 	result, err := r.data.client.RemoveMember(ctx, orgID, userID)
+	orgGone, err := r.data.objectGone(ctx, err)
 	switch { // the error cases come first: on error result means nothing
 	case client.IsConflict(err):
 		resp.Diagnostics.AddError(summary, err.Error()+"\n\nThe member is the organization's last admin, and "+
 			"an organization must keep one. Make another member admin first, then destroy again.")
-	case client.IsNotFound(err):
+	case orgGone:
 		tflog.Debug(ctx, "The organization is gone, and its members with it; nothing to remove", map[string]any{
 			"org_id": orgID, "user_id": userID,
 		})
@@ -495,9 +594,13 @@ func (r *orgMemberResource) Delete(ctx context.Context, req resource.DeleteReque
 // membership itself, so that a non-member is a clear error rather than Terraform's "Cannot import
 // non-existent remote object". Read then fills in the rest.
 func (r *orgMemberResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	orgID, who, ok := orgMemberIdentity.importParts(ctx, req.ID, req.Identity, "user_id or email", &resp.Diagnostics)
-	if !ok {
-		return
+	// An address may hold a "/" (sl/ash@x.io): after the organization, the rest of the ID is the
+	// address when it has an "@".
+	orgID, who, ok := strings.Cut(req.ID, "/")
+	if !ok || strings.TrimSpace(orgID) == "" || !strings.Contains(who, "@") {
+		if orgID, who, ok = orgMemberIdentity.importParts(ctx, req.ID, req.Identity, "user_id or email", &resp.Diagnostics); !ok {
+			return
+		}
 	}
 	var member *client.Member
 	var err error

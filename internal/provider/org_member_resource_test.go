@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -355,6 +356,27 @@ import {
 					`Keep role = "admin", or apply the change with the API token of another ADMIN of the organization.`),
 			},
 			{
+				// A role known only at apply could be a demotion that the plan cannot show.
+				Config: env.providerConfig(knownAtApply("role", "edit") + strings.Replace(self("admin"),
+					`role   = "admin"`, `role   = terraform_data.role.output`, 1)),
+				PlanOnly: true,
+				ExpectError: messageRegexp(`The role of the API token's own member must be known at plan time`,
+					`role   = terraform_data.role.output`,
+					`ada@acme.example is the user of the provider's API token and an admin of organization "org_acme", and `+
+						`this plan leaves its role to be known only at apply.`,
+					`Write the role so that it is known at plan time (role = "admin" keeps it), or apply the change with the `+
+						`API token of another ADMIN of the organization.`),
+			},
+			{
+				// So could an address known only at apply be a replacement.
+				Config: env.providerConfig(knownAtApply("email", adminEmail) + strings.Replace(self("admin"),
+					fmt.Sprintf(`email  = %q`, adminEmail), `email  = terraform_data.email.output`, 1)),
+				PlanOnly: true,
+				ExpectError: messageRegexp(`The API token's own member must be known at plan time`,
+					`this plan leaves org_id, email or sso of its member to be known only at apply. A change of any of them `+
+						`replaces the member`),
+			},
+			{
 				// A replacement removes the member first, so it is refused too.
 				Config:      env.providerConfig(orgMemberSelfSSO(env.OrgID)),
 				ExpectError: messageRegexp(`Refusing to remove the API token's own user`, `(a change of org_id, email or sso replaces it)`),
@@ -372,6 +394,16 @@ removed {
 			},
 		},
 	})
+}
+
+// knownAtApply is a terraform_data resource named name whose output, value, is known only after the
+// apply that creates it.
+func knownAtApply(name, value string) string {
+	return fmt.Sprintf(`
+resource "terraform_data" %q {
+  input = %q
+}
+`, name, value)
 }
 
 func orgMemberSelfSSO(orgID string) string {
@@ -661,4 +693,124 @@ func orgMembersRemoved(env *testEnv) resource.TestCheckFunc {
 		}
 		return nil
 	}
+}
+
+// Each documented replacement of a member (another sso, org_id respelled from c to the organization's
+// ID, another address) and a forced one (-replace) plans a replacement and applies it: the create half
+// does not refuse the member its own destroy half removes.
+func TestAccOrgMember_replacements(t *testing.T) {
+	cases := map[string]struct {
+		before, after func(env *testEnv) string
+		email         string // the member's address after the replacement
+	}{
+		"sso": {
+			before: func(env *testEnv) string { return orgMemberConfigSSO(env.OrgID, newHireEmail, "read", false) },
+			after:  func(env *testEnv) string { return orgMemberConfigSSO(env.OrgID, newHireEmail, "read", true) },
+			email:  newHireEmail,
+		},
+		"org_id from c to the organization's ID": {
+			before: func(*testEnv) string { return orgMemberConfig("c", newHireEmail, "read") },
+			after:  func(env *testEnv) string { return orgMemberConfig(env.OrgID, newHireEmail, "read") },
+			email:  newHireEmail,
+		},
+		"email": {
+			before: func(env *testEnv) string { return orgMemberConfig(env.OrgID, newHireEmail, "read") },
+			after:  func(env *testEnv) string { return orgMemberConfig(env.OrgID, emulator.DefaultUninvitedEmail, "read") },
+			email:  emulator.DefaultUninvitedEmail,
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			env.needsEmulator(t)
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             orgMembersRemoved(env),
+				Steps: []resource.TestStep{
+					{Config: env.providerConfig(tc.before(env))},
+					{
+						Config: env.providerConfig(tc.after(env)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(orgMemberAddr, plancheck.ResourceActionReplace),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("email"), knownvalue.StringExact(tc.email)),
+						},
+						Check: orgMemberAPIRole(env, orgMemberAddr, client.RoleRead),
+					},
+				},
+			})
+		})
+	}
+	t.Run("-replace", func(t *testing.T) {
+		env := newTestEnv(t, emulator.Options{})
+		env.needsEmulator(t)
+		replaceByRequest(t, env, orgMemberConfig(env.OrgID, newHireEmail, "read"), orgMemberAddr)
+	})
+}
+
+// Two resources for one address (in other case, and with org_id written both ways) are refused at
+// plan time, naming both; without the plan-time checks the apply invites it once, and the second
+// create fails instead of taking the member over.
+func TestAccOrgMember_twoResourcesOneAddress(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	body := fmt.Sprintf(`
+resource "invent_org_member" "a" {
+  org_id = "c"
+  email  = "Nina@Example.com"
+  role   = "read"
+}
+
+resource "invent_org_member" "b" {
+  org_id = %q
+  email  = "nina@example.com"
+  role   = "edit"
+}
+`, env.OrgID)
+	twice := messageRegexp(`Two resources create the same object`, `both create the member nina@example.com of organization "org_acme"`,
+		`(addresses are compared without case)`, `Keep one of the two resources.`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             orgMembersRemoved(env),
+		Steps:                    twoCreatesOfOneObject(t, env, body, twice, routeInviteByEmail),
+	})
+}
+
+// An address with a "/" in it is imported by <org_id>/<email>, as the already-a-member error
+// suggests: the address is everything after the first "/".
+func TestAccOrgMember_importAddressWithSlash(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	const address = "sl/ash@x.io"
+	if _, err := env.Admin.InviteByEmail(testContext(t), env.OrgID, client.InviteRequest{
+		Emails: []client.InviteEmail{{Email: address, Role: client.RoleRead}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	importID := env.OrgID + "/" + address
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             orgMembersRemoved(env),
+		Steps: []resource.TestStep{
+			{
+				Config:      env.providerConfig(orgMemberConfig(env.OrgID, address, "read")),
+				ExpectError: messageRegexp(`Already a member of the organization`, fmt.Sprintf(`terraform import invent_org_member.<name> %q`, importID)),
+			},
+			{
+				Config: env.providerConfig(orgMemberConfig(env.OrgID, address, "read") + fmt.Sprintf(`
+import {
+  to = %s
+  id = %q
+}
+`, orgMemberAddr, importID)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+					plancheck.ExpectResourceAction(orgMemberAddr, plancheck.ResourceActionNoop),
+				}},
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("email"), knownvalue.StringExact(address)),
+				},
+			},
+		},
+	})
 }

@@ -75,7 +75,7 @@ func TestAccPlanChecks_failThePlan(t *testing.T) {
 		},
 		"join a sub-organization the caller is a member of": {
 			config: subOrgMembershipConfig(emulator.DefaultParentOrgID, emulator.DefaultDeveloperSubOrgID, client.OrgRoleManager),
-			want: messageRegexp(`Already a member of the sub-organization`,
+			want: messageRegexp(`Already a member of the sub-organization`, `sub_org_id = "org_acme_labs"`,
 				`The token's user ada@acme.example is already a member of sub-organization "org_acme_labs" with the role DEVELOPER.`,
 				`terraform import invent_sub_org_membership.<name> "org_acme/org_acme_labs"`),
 		},
@@ -95,12 +95,12 @@ func TestAccPlanChecks_failThePlan(t *testing.T) {
 			before: importedMembership(emulator.DefaultParentOrgID, retail, client.OrgRoleAdmin),
 			config: subOrgMembershipConfig(emulator.DefaultParentOrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleAdmin),
 			want: messageRegexp(`Cannot move the membership away from sub-organization "org_acme_retail"`,
-				lastAdminDetail(`, or keep org_id and sub_org_id: changing either replaces the membership`)),
+				`sub_org_id = "org_acme_emea"`, lastAdminDetail(`, or keep org_id and sub_org_id: changing either replaces the membership`)),
 		},
 		"respell org_id as the last ADMIN": {
 			before: importedMembership(emulator.DefaultParentOrgID, retail, client.OrgRoleAdmin),
 			config: subOrgMembershipConfig("c", retail, client.OrgRoleAdmin),
-			want:   messageRegexp(`Cannot move the membership away from sub-organization "org_acme_retail"`),
+			want:   messageRegexp(`Cannot move the membership away from sub-organization "org_acme_retail"`, `org_id = "c"`),
 		},
 		"invite a member, in other case": {
 			config: orgMemberConfig(emulator.DefaultParentOrgID, "Max@ACME.example", "read"),
@@ -209,6 +209,49 @@ func TestAccPlanChecks_unchangedPlanSendsNothing(t *testing.T) {
 				},
 				Config:   planChecksProvider(env, true) + body,
 				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// Only ACTIVE admins count: a DISABLED or INVITED ADMIN cannot act, so the token's user is the last
+// ADMIN beside them, and the plan refuses to let it leave or step down, as the API would at apply.
+func TestAccPlanChecks_inactiveAdminsDoNotCount(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	emu := env.needsEmulator(t)
+	subOrgID, err := emu.AddSubOrg(env.OrgID, emulator.FixtureSubOrg{Name: "Acme Ops", Members: []emulator.FixtureMember{
+		{UserID: emulator.DefaultAdminUserID, Role: client.OrgRoleAdmin},
+		{UserID: emulator.DefaultOwnerUserID, Role: client.OrgRoleAdmin, Status: client.MemberStatusDisabled},
+		{UserID: emulator.DefaultMemberUserID, Role: client.OrgRoleAdmin, Status: client.MemberStatusInvited},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	explanation := lastAdminExplanation(subOrgID)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: env.providerConfig(importedMembership(env.OrgID, subOrgID, client.OrgRoleAdmin))},
+			{
+				Config:      env.providerConfig(""),
+				PlanOnly:    true,
+				ExpectError: messageRegexp(fmt.Sprintf(`Cannot leave sub-organization %q`, subOrgID), explanation),
+			},
+			{
+				Config:      env.providerConfig(subOrgMembershipConfig(env.OrgID, subOrgID, client.OrgRoleStaff)),
+				PlanOnly:    true,
+				ExpectError: messageRegexp(fmt.Sprintf(`Cannot step down in sub-organization %q`, subOrgID), `role = "STAFF"`, explanation),
+			},
+			{
+				// With another ACTIVE ADMIN the token's user may leave: the end of the test does.
+				PreConfig: func() {
+					if err := emu.SetOrgRole(subOrgID, "usr_nina", client.OrgRoleAdmin); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config:             env.providerConfig(""),
+				PlanOnly:           true,
+				ExpectNonEmptyPlan: true,
 			},
 		},
 	})

@@ -70,7 +70,8 @@ func (p *InventProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"api_token": schema.StringAttribute{
 				MarkdownDescription: "The Invent API key, sent as a bearer token. Falls back to the `" +
 					EnvAPIToken + "` environment variable. Prefer the environment variable so that the " +
-					"key never appears in configuration.",
+					"key never appears in configuration. Sent exactly as given: a key with whitespace around " +
+					"it (such as a trailing newline) is refused at plan time.",
 				Optional:  true,
 				Sensitive: true,
 				Validators: []validator.String{
@@ -80,7 +81,9 @@ func (p *InventProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			"base_url": schema.StringAttribute{
 				MarkdownDescription: "The API root. Falls back to the `" + EnvBaseURL + "` environment " +
 					"variable, then to `" + client.DefaultBaseURL + "`. Must be `https`, except for a " +
-					"loopback host (such as the local emulator at `http://127.0.0.1:8787`).",
+					"loopback host (such as the local emulator at `http://127.0.0.1:8787`), and the root " +
+					"itself: a path (such as `/v1`), a query, a fragment or whitespace around it is refused " +
+					"at plan time.",
 				Optional: true,
 			},
 			"max_retries": schema.Int64Attribute{
@@ -157,6 +160,9 @@ func (p *InventProvider) Configure(ctx context.Context, req provider.ConfigureRe
 		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Missing Invent API token",
 			"Set the provider's api_token attribute or the "+EnvAPIToken+" environment variable to an "+
 				"Invent API key.")
+	} else if err := client.CheckToken(token); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("api_token"), "Invalid Invent API token",
+			fmt.Sprintf("Check the provider's api_token attribute or the %s environment variable: %s.", EnvAPIToken, err))
 	}
 	baseURL := stringOr(cfg.BaseURL, os.Getenv(EnvBaseURL))
 	if _, err := client.ParseBaseURL(baseURL); err != nil {

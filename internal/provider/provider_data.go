@@ -27,6 +27,10 @@ type providerData struct {
 	listings listingMemo
 	// claims are the organizations the exclusive resources planned in this process claim.
 	claims exclusiveClaims
+	// plannedCreates and appliedCreates are the objects this process's plans and creates make
+	// (create_claims.go); linkCreates is what it knows of the links it creates (lost_creates.go).
+	plannedCreates, appliedCreates claimRegistry
+	linkCreates                    linkCreations
 }
 
 func newProviderData(api *client.Client, batchReads bool) *providerData {

@@ -1,15 +1,22 @@
 package provider
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
@@ -456,4 +463,378 @@ func TestAccReliability_parallelism(t *testing.T) {
 	ws.expectNoChanges()
 	f.expectLinks(t, env, ws, f.links)
 	t.Logf("100 links at -parallelism=32: apply in %s", apply.elapsed.Round(time.Millisecond))
+}
+
+// routeInviteByEmail is the email invitation's route, as an http.ServeMux pattern.
+const routeInviteByEmail = "POST /orgs/{org_id}/invites"
+
+// interposeOn serves the requests of each route (an http.ServeMux pattern) with its handler, which
+// gets the API as next, and passes every other request to the API.
+func interposeOn(routes map[string]func(next http.Handler) http.Handler) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		mux := http.NewServeMux()
+		for pattern, handler := range routes {
+			mux.Handle(pattern, handler(next))
+		}
+		mux.Handle("/", next)
+		return mux
+	}
+}
+
+// actThen lets next act on a request and throw its answer away, then answers with answer: what a
+// gateway that fails after the API acted looks like to the client.
+func actThen(answer http.HandlerFunc) func(next http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(httptest.NewRecorder(), r)
+			answer(w, r)
+		})
+	}
+}
+
+// htmlError answers status with an HTML page of about 4 KiB, as a load balancer does.
+func htmlError(status int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		_, _ = io.WriteString(w, htmlErrorPage(status))
+	}
+}
+
+func htmlErrorPage(status int) string {
+	return fmt.Sprintf("<html><head><title>%d %s</title></head><body>%s</body></html>",
+		status, http.StatusText(status), strings.Repeat("<p>upstream trouble</p>", 170))
+}
+
+// dropConnection closes the connection without an answer.
+func dropConnection(w http.ResponseWriter, _ *http.Request) {
+	if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+		_ = conn.Close()
+	}
+}
+
+// hang never answers: the request waits until its client gives up. (The server notices that only
+// once the request's body is read.)
+func hang(http.Handler) http.Handler {
+	return http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		<-r.Context().Done()
+	})
+}
+
+// withBaseURL is the workspace with the provider pointed at baseURL instead.
+func (w *cliWorkspace) withBaseURL(baseURL string) *cliWorkspace {
+	other := *w
+	other.env = append(slices.Clone(w.env), EnvBaseURL+"="+baseURL) // the last value of a name wins
+	return &other
+}
+
+// stateSummary lists the managed resource instances of the state file with their IDs, sorted.
+func (w *cliWorkspace) stateSummary(resourceTypes ...string) []string {
+	w.t.Helper()
+	var out []string
+	for _, typ := range resourceTypes {
+		for _, attrs := range w.stateResources(typ) {
+			out = append(out, fmt.Sprintf("%s %v", typ, attrs["id"]))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// oneOfEach is a configuration of each resource that creates: two organization links, a member and a
+// membership, all in orgID.
+func oneOfEach(orgID string) string {
+	return fmt.Sprintf(`
+resource "invent_invite_link" "team" {
+  for_each = toset(["read", "edit"])
+  org_id   = %[1]q
+  role     = each.key
+}
+
+resource "invent_org_member" "nina" {
+  org_id = %[1]q
+  email  = %[2]q
+  role   = "read"
+}
+
+resource "invent_sub_org_membership" "emea" {
+  org_id     = %[1]q
+  sub_org_id = %[3]q
+  role       = "STAFF"
+}
+`, orgID, emulator.DefaultUninvitedEmail, emulator.DefaultJoinableSubOrgID)
+}
+
+// managedTypes are the resource types of the configurations below.
+var managedTypes = []string{"invent_invite_link", "invent_org_member", "invent_sub_org_membership"}
+
+// A base URL that is not the API never removes anything from state, nor counts a destroy as done:
+// neither a server that answers every request with a 404 in the API's own format (as the API answers
+// a route it does not have: what a base URL with a path such as /v1 meets), nor a proxy that passes
+// GET /users/me on but answers everything else with its own 404 page. Plan, apply and
+// `destroy -refresh=false` all fail, quoting only the start of the page, and the state and the API
+// stay as they were; with the right base URL the next plan finds no changes.
+func TestAccReliability_wrongBaseURLRemovesNothing(t *testing.T) {
+	t.Parallel()
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	notTheAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = fmt.Fprintf(w, `{"error":{"code":404,"message":"no such endpoint: %s %s"}}`, r.Method, r.URL.Path)
+	}))
+	t.Cleanup(notTheAPI.Close)
+	apiURL, err := url.Parse(env.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	misrouted := httptest.NewServer(interposeOn(map[string]func(http.Handler) http.Handler{
+		routeCurrentUser: func(http.Handler) http.Handler { return httputil.NewSingleHostReverseProxy(apiURL) },
+	})(htmlError(http.StatusNotFound)))
+	t.Cleanup(misrouted.Close)
+
+	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.writeConfig(oneOfEach(env.OrgID))
+	ws.mustRun("apply", "-auto-approve")
+	saved := ws.stateSummary(managedTypes...)
+	if len(saved) != 4 {
+		t.Fatalf("state after the apply: %v", saved)
+	}
+
+	for name, wrong := range map[string]struct {
+		url  string
+		want *regexp.Regexp
+	}{
+		"JSON 404 for every route": {notTheAPI.URL, messageRegexp(`GET /users/me: 404 Not Found: no such endpoint`)},
+		"proxy's own 404 page": {misrouted.URL, messageRegexp(`404 Not Found: an answer that is not the API's error body`,
+			`"<html><head><title>404 Not Found</title></head><body><p>upstream trouble</p>`,
+			`This 404 is not in the Invent API's error format`)},
+	} {
+		// The destroy of the links alone reaches their Delete: the plan of the others' destroy
+		// needs requests of its own (the lock-out and last-ADMIN checks), which fail first.
+		for _, args := range [][]string{{"plan"}, {"apply", "-auto-approve"}, {"destroy", "-auto-approve", "-refresh=false", "-target=invent_invite_link.team"}} {
+			run := ws.withBaseURL(wrong.url).run(args[0], args[1:]...)
+			if run.exitCode != 1 || !wrong.want.MatchString(run.stderr) {
+				t.Errorf("%s: want an error matching %s, got:\n%s", name, wrong.want, run)
+			}
+			if strings.Contains(run.output(), strings.Repeat("<p>upstream trouble</p>", 10)) {
+				t.Errorf("%s: the error quotes the whole page:\n%s", name, run)
+			}
+			if got := ws.stateSummary(managedTypes...); !slices.Equal(got, saved) {
+				t.Fatalf("%s: terraform %s changed the state:\n got  %v\n want %v", name, strings.Join(args, " "), got, saved)
+			}
+		}
+	}
+	ws.expectNoChanges()
+	ctx := testContext(t)
+	for _, attrs := range ws.stateResources("invent_invite_link") {
+		if _, err := env.Admin.GetInviteLink(ctx, env.OrgID, attrs["id"].(string)); err != nil {
+			t.Errorf("a link in state is gone from the API: %v", err)
+		}
+	}
+	if created := env.Emulator.Stats().ByStatus[http.StatusCreated]; created != 2 {
+		t.Errorf("the API created %d links for 2 declared ones", created)
+	}
+}
+
+// Creates answered with a failure after the API acted (a 500 page, a dropped connection, a 502 to
+// every attempt of the join) are found and recorded, each with a warning: the two organization links
+// (among the organization's links, by role), the member (by address) and the membership (by its
+// sub-organization). A space link cannot be looked for, since the API lists none: its error says that
+// it may exist, and how to find it. Nothing found is left unmanaged, nothing is created twice.
+func TestAccReliability_createsAnsweredAfterActing(t *testing.T) {
+	t.Parallel()
+	env := newTestEnvThrough(t, emulator.Options{}, interposeOn(map[string]func(http.Handler) http.Handler{
+		routeCreateInviteLink: actThen(htmlError(http.StatusInternalServerError)),
+		routeInviteByEmail:    actThen(dropConnection),
+		routeJoinSubOrg:       actThen(htmlError(http.StatusBadGateway)),
+	}))
+	emu := env.needsEmulator(t)
+	direct := httptest.NewServer(emu)
+	t.Cleanup(direct.Close)
+	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.writeConfig(oneOfEach(env.OrgID) + fmt.Sprintf(`
+provider "invent" {
+  max_retries = 1
+}
+
+resource "invent_invite_link" "handbook" {
+  org_id   = %q
+  role     = "read"
+  space_id = %q
+}
+`, env.OrgID, emulator.DefaultSpaceID))
+	apply := ws.run("apply", "-auto-approve")
+	out := apply.output()
+	for _, want := range []*regexp.Regexp{
+		messageRegexp("Warning: The invite link was created, but the API's answer was lost", "500 Internal Server Error",
+			"Exactly one such link (ID ending"),
+		messageRegexp("Warning: Invited nina@example.com, but the API's answer was lost", "EOF",
+			"The organization now has a member with that address"),
+		messageRegexp(`Warning: Joined sub-organization "org_acme_emea", but the API's answer was lost`, "502 Bad Gateway",
+			"The sub-organization read again lists the token's user with the role STAFF"),
+		messageRegexp("Error: Cannot create the invite link", `so a link to space "spc_handbook" with role read may exist`,
+			"The API lists no space links, so the provider cannot look for it"),
+	} {
+		if !want.MatchString(out) {
+			t.Errorf("the apply's output does not match %s:\n%s", want, apply)
+		}
+	}
+	if apply.exitCode != 1 {
+		t.Fatalf("want exit code 1, for the space link:\n%s", apply)
+	}
+	adopted := ws.stateSummary(managedTypes...)
+	if len(adopted) != 4 {
+		t.Fatalf("the state holds %v, want the two organization links, the member and the membership", adopted)
+	}
+	ctx := testContext(t)
+	links, err := env.Admin.ListInviteLinks(ctx, env.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stateLinks []string
+	for _, attrs := range ws.stateResources("invent_invite_link") {
+		stateLinks = append(stateLinks, attrs["id"].(string))
+	}
+	for _, l := range links {
+		if !slices.Contains(stateLinks, l.ID) {
+			t.Errorf("orphan: organization link with role %s is not in state", l.Role)
+		}
+	}
+	if member, err := env.Admin.GetMember(ctx, env.OrgID, ws.stateResources("invent_org_member")[0]["user_id"].(string)); err != nil ||
+		member.User.Email != emulator.DefaultUninvitedEmail || member.Role != client.RoleRead {
+		t.Errorf("the member in state: %+v, %v", member, err)
+	}
+
+	// Without the failures, the next apply makes the space link; the one the failed create made
+	// stays, as its error said.
+	ws = ws.withBaseURL(direct.URL)
+	ws.mustRun("apply", "-auto-approve")
+	ws.expectNoChanges()
+	if created := emu.Stats().ByStatus[http.StatusCreated]; created != 4 {
+		t.Errorf("the API created %d links, want 4: two organization links once each, and the space link twice", created)
+	}
+	final := ws.stateSummary(managedTypes...)
+	for _, kept := range adopted {
+		if !slices.Contains(final, kept) {
+			t.Errorf("%s was recorded by the first apply, but not kept by the second: %v", kept, final)
+		}
+	}
+	if len(final) != 5 {
+		t.Errorf("the state after the second apply holds %v, want the 5 declared resources", final)
+	}
+}
+
+// When more than one link of the role appeared while a create failed (here someone else made one
+// during the request), the provider cannot tell which one the create made: it records none, says how
+// many appeared with the last 4 characters of their IDs (never a whole ID, which would let anyone
+// in), and how to find them.
+func TestAccReliability_lostLinkAmongOthers(t *testing.T) {
+	env := newTestEnvThrough(t, emulator.Options{}, interposeOn(map[string]func(http.Handler) http.Handler{
+		routeCreateInviteLink: func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				for range 2 { // the create, and someone else's create of a link with the same role
+					again := r.Clone(r.Context())
+					again.Body = io.NopCloser(bytes.NewReader(body))
+					next.ServeHTTP(httptest.NewRecorder(), again)
+				}
+				htmlError(http.StatusInternalServerError)(w, r)
+			})
+		},
+	}))
+	env.needsEmulator(t)
+	before, err := env.Admin.ListInviteLinks(testContext(t), env.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             noManagedResources,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig(`
+resource "invent_invite_link" "test" {
+  org_id = "c"
+  role   = "read"
+}
+`),
+			ExpectError: messageRegexp("Cannot create the invite link", "500 Internal Server Error",
+				"2 such links (IDs ending", "appeared in the organization during this run without a create recording them",
+				"The invent_invite_links data source lists the organization's links",
+				`terraform import <address> "c/<invite_id>"`),
+		}},
+	})
+	after, err := env.Admin.ListInviteLinks(testContext(t), env.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(after) != len(before)+2 {
+		t.Errorf("the organization had %d links and has %d, want the two that appeared", len(before), len(after))
+	}
+}
+
+// A create's timeout bounds its request even when the API never answers: the create fails at its
+// deadline (not at the client's 60-second timeout), the provider looks for the link, finds none, and
+// says so.
+func TestAccReliability_createTimeoutBoundsTheRequest(t *testing.T) {
+	env := newTestEnvThrough(t, emulator.Options{}, interposeOn(map[string]func(http.Handler) http.Handler{
+		routeCreateInviteLink: hang,
+	}))
+	env.needsEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             noManagedResources,
+		Steps: []resource.TestStep{{
+			Config: env.providerConfig(fmt.Sprintf(`
+resource "invent_invite_link" "test" {
+  org_id = %q
+  role   = "read"
+  timeouts {
+    create = "2s"
+  }
+}
+`, env.OrgID)),
+			ExpectError: messageRegexp("Cannot create the invite link", "context deadline exceeded",
+				"the organization lists no such link that appeared during this run: the create did not take effect"),
+		}},
+	})
+}
+
+// With c for the organization, the invite link and the member resolve it (GET /users/me, for their
+// identity) before they write: when that fails, nothing is created, rather than a create that the
+// failure taints and the next apply replaces. The membership names what failed: the token's user, not
+// the sub-organization.
+func TestAccReliability_callerLookupFailsBeforeWriting(t *testing.T) {
+	env := newTestEnvThrough(t, emulator.Options{}, interposeOn(map[string]func(http.Handler) http.Handler{
+		routeCurrentUser: func(http.Handler) http.Handler { return htmlError(http.StatusInternalServerError) },
+	}))
+	emu := env.needsEmulator(t)
+	provider := func(planChecks bool) string {
+		return fmt.Sprintf("provider \"invent\" {\n  base_url    = %q\n  api_token   = %q\n  max_retries = 0\n  plan_checks = %t\n}\n",
+			env.URL, env.AdminToken, planChecks)
+	}
+	lookupFailed := "invent API GET /users/me: 500 Internal Server Error"
+	nothingWritten := func() { noWrites(t, emu) }
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             noManagedResources,
+		Steps: []resource.TestStep{
+			{
+				Config:      provider(true) + inviteLinkConfig("c", "read", ""),
+				ExpectError: messageRegexp(`Cannot resolve organization "c"`, lookupFailed),
+			},
+			{
+				PreConfig:   nothingWritten,
+				Config:      provider(false) + orgMemberConfig("c", emulator.DefaultUninvitedEmail, "read"),
+				ExpectError: messageRegexp(`Cannot resolve organization "c"`, lookupFailed),
+			},
+			{
+				PreConfig:   nothingWritten,
+				Config:      provider(true) + subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff),
+				PlanOnly:    true,
+				ExpectError: messageRegexp(`Cannot identify the API token's user`, lookupFailed),
+			},
+		},
+	})
 }

@@ -349,3 +349,182 @@ func TestSubOrgMembershipResource_joinAnswerWithoutCallerIsReadBack(t *testing.T
 		t.Errorf("recorded %+v, want the membership read back", got)
 	}
 }
+
+// Each documented replacement of a membership (org_id respelled from c to the organization's ID,
+// another sub-organization) and a forced one (-replace) plans a replacement and applies it: the create
+// half does not refuse the membership its own destroy half leaves.
+func TestAccSubOrgMembership_replacements(t *testing.T) {
+	cases := map[string]struct {
+		before, after func(env *testEnv, other string) string
+		in            func(other string) string // the sub-organization after the replacement
+	}{
+		"org_id from c to the organization's ID": {
+			before: func(*testEnv, string) string {
+				return subOrgMembershipConfig("c", emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)
+			},
+			after: func(env *testEnv, _ string) string {
+				return subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)
+			},
+			in: func(string) string { return emulator.DefaultJoinableSubOrgID },
+		},
+		"sub_org_id": {
+			before: func(env *testEnv, _ string) string {
+				return subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)
+			},
+			after: func(env *testEnv, other string) string {
+				return subOrgMembershipConfig(env.OrgID, other, client.OrgRoleStaff)
+			},
+			in: func(other string) string { return other },
+		},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			env.needsEmulator(t)
+			other := newSubOrg(t, env, "tf-acc-replacement")
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             checkNotMemberOf(t, env, emulator.DefaultJoinableSubOrgID, other),
+				Steps: []resource.TestStep{
+					{Config: env.providerConfig(tc.before(env, other))},
+					{
+						Config: env.providerConfig(tc.after(env, other)),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionReplace),
+						}},
+						Check: checkRoleIn(t, env, tc.in(other), client.OrgRoleStaff),
+					},
+				},
+			})
+		})
+	}
+	t.Run("-replace", func(t *testing.T) {
+		env := newTestEnv(t, emulator.Options{})
+		env.needsEmulator(t)
+		replaceByRequest(t, env, subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff), subOrgMembershipAddr)
+	})
+}
+
+// Two resources for one membership (org_id written both ways) are refused at plan time, naming both;
+// without the plan-time checks the apply joins once, and the second create fails instead of taking
+// the membership over.
+func TestAccSubOrgMembership_twoResourcesOneMembership(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	body := fmt.Sprintf(`
+resource "invent_sub_org_membership" "a" {
+  org_id     = "c"
+  sub_org_id = %[2]q
+  role       = "STAFF"
+}
+
+resource "invent_sub_org_membership" "b" {
+  org_id     = %[1]q
+  sub_org_id = %[2]q
+  role       = "MANAGER"
+}
+`, env.OrgID, emulator.DefaultJoinableSubOrgID)
+	twice := messageRegexp(`Two resources create the same object`, `sub_org_id = "org_acme_emea"`,
+		`both create the membership of the token's user in sub-organization "org_acme_emea" of organization "org_acme"`)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             checkNotMemberOf(t, env, emulator.DefaultJoinableSubOrgID),
+		Steps:                    twoCreatesOfOneObject(t, env, body, twice, routeJoinSubOrg),
+	})
+}
+
+// A role change joins again, and the API's join makes a DISABLED membership ACTIVE: the plan shows
+// status becoming ACTIVE (with or without the plan-time checks), and the state records it.
+func TestAccSubOrgMembership_roleChangeReactivates(t *testing.T) {
+	for _, checks := range []bool{true, false} {
+		t.Run(fmt.Sprintf("plan_checks = %t", checks), func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			emu := env.needsEmulator(t)
+			subOrgID, err := emu.AddSubOrg(env.OrgID, emulator.FixtureSubOrg{Name: "Acme Ops", Members: []emulator.FixtureMember{
+				{UserID: emulator.DefaultAdminUserID, Role: client.OrgRoleDeveloper, Status: client.MemberStatusDisabled},
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			memberIDKept := statecheck.CompareValue(compare.ValuesSame())
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps: []resource.TestStep{
+					{
+						Config: planChecksProvider(env, checks) + importedMembership(env.OrgID, subOrgID, client.OrgRoleDeveloper),
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("status"), knownvalue.StringExact(client.MemberStatusDisabled)),
+							memberIDKept.AddStateValue(subOrgMembershipAddr, tfjsonpath.New("member_id")),
+						},
+					},
+					{
+						Config: planChecksProvider(env, checks) + subOrgMembershipConfig(env.OrgID, subOrgID, client.OrgRoleManager),
+						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
+							expectOnlyChanges(subOrgMembershipAddr, []string{"role", "status"}, nil),
+							plancheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("status"), knownvalue.StringExact(client.MemberStatusActive)),
+						}},
+						ConfigStateChecks: []statecheck.StateCheck{
+							statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("status"), knownvalue.StringExact(client.MemberStatusActive)),
+							memberIDKept.AddStateValue(subOrgMembershipAddr, tfjsonpath.New("member_id")),
+						},
+						Check: checkRoleIn(t, env, subOrgID, client.OrgRoleManager),
+					},
+				},
+			})
+		})
+	}
+}
+
+// After a leave made outside Terraform, `apply -refresh=false` with a role change joins again, which
+// makes a new membership. With the plan-time checks the plan shows it (member_id, created_at and
+// status known after apply, and a warning); without them the apply records the new membership and
+// fails with an error that says so. Either way the state holds what the API holds.
+func TestAccSubOrgMembership_roleChangeAfterLeave(t *testing.T) {
+	for _, checks := range []bool{true, false} {
+		t.Run(fmt.Sprintf("plan_checks = %t", checks), func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			env.needsEmulator(t)
+			ctx := testContext(t)
+			ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+			config := func(role string) string {
+				return fmt.Sprintf("provider \"invent\" {\n  plan_checks = %t\n}\n", checks) +
+					subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, role)
+			}
+			ws.writeConfig(config(client.OrgRoleStaff))
+			ws.mustRun("apply", "-auto-approve")
+			left := ws.stateResources("invent_sub_org_membership")[0]["member_id"]
+			if err := env.Admin.LeaveSubOrg(ctx, env.OrgID, emulator.DefaultJoinableSubOrgID); err != nil {
+				t.Fatal(err)
+			}
+
+			ws.writeConfig(config(client.OrgRoleManager))
+			run := ws.run("apply", "-auto-approve", "-refresh=false")
+			want := messageRegexp(`Warning: No longer a member of sub-organization "org_acme_emea"`,
+				`Changing the role joins the sub-organization again, which makes a new membership`)
+			wantExit := 0
+			if !checks {
+				want = messageRegexp(`Error: The role change in sub-organization "org_acme_emea" did more than the plan showed`,
+					`so the join made a new membership; it answered member_id`, `Terraform recorded the membership as the API holds it`)
+				wantExit = 1
+			}
+			if run.exitCode != wantExit || !want.MatchString(run.output()) {
+				t.Fatalf("want exit code %d and %s, got:\n%s", wantExit, want, run)
+			}
+			recorded := ws.stateResources("invent_sub_org_membership")[0]
+			me, err := env.Admin.CurrentUser(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			so, err := env.Admin.GetSubOrg(ctx, env.OrgID, emulator.DefaultJoinableSubOrgID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			member, _ := so.MemberByUserID(me.ID)
+			if recorded["member_id"] == left || recorded["member_id"] != member.ID || recorded["role"] != client.OrgRoleManager {
+				t.Errorf("the state holds member_id %v and role %v (the left membership was %v); the API holds %s as %s",
+					recorded["member_id"], recorded["role"], left, member.ID, member.Role)
+			}
+			ws.expectNoChanges()
+		})
+	}
+}
