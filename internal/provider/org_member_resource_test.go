@@ -321,6 +321,8 @@ resource "invent_org_member" "self" {
 `, env.OrgID, adminEmail, role)
 	}
 	resource.ParallelTest(t, resource.TestCase{
+		// The import block that adopts the member, and the removed block that lets go of it.
+		TerraformVersionChecks:   skipBelowRemovedBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMemberHasRole(t, env, emulator.DefaultAdminUserID, client.RoleAdmin),
 		Steps: []resource.TestStep{

@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/hashicorp/go-version"
-
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
@@ -17,28 +15,17 @@ import (
 // link, one space link and one member, with org_id written both as c and as the organization's ID.
 const priorReleaseDir = "testdata/prior_release"
 
-// A state written by the previous release plans no changes with this one; on a CLI that knows
-// resource identity, a refresh then records each resource's identity, with c resolved.
+// A state written by the previous release plans no changes with this one.
 func TestAccStateFromPriorRelease(t *testing.T) {
-	testAccPreCheck(t)
-	emulatorState := filepath.Join(t.TempDir(), "emulator-state.json")
-	copyFile(t, filepath.Join(priorReleaseDir, "emulator-state.json"), emulatorState)
-	emu, err := emulator.New(emulator.Options{StatePath: emulatorState})
-	if err != nil {
-		t.Fatalf("starting the emulator on the prior release's state: %v", err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
+	priorReleaseWorkspace(t).expectNoChanges()
+}
 
-	w := newCLIWorkspace(t, srv.URL, emulator.DefaultAdminToken)
-	copyFile(t, filepath.Join(priorReleaseDir, "main.tf"), w.path("main.tf"))
-	copyFile(t, filepath.Join(priorReleaseDir, "terraform.tfstate"), w.path("terraform.tfstate"))
+// On a CLI that knows resource identity, a refresh of the previous release's state records each
+// resource's identity, with c resolved, and the plan after is still empty.
+func TestAccStateFromPriorRelease_identity(t *testing.T) {
+	w := priorReleaseWorkspace(t)
+	w.skipUnlessVersion(skipBelowIdentity)
 	w.expectNoChanges()
-
-	if w.version().LessThan(version.Must(version.NewVersion("1.12.0"))) {
-		t.Logf("%s knows no resource identity: the identity half of this test runs on Terraform or OpenTofu 1.12+", w.terraform)
-		return
-	}
 	w.mustRun("apply", "-refresh-only", "-auto-approve")
 	want := map[string][]map[string]any{
 		"invent_sub_org_membership": {{"org_id": emulator.DefaultParentOrgID, "sub_org_id": emulator.DefaultJoinableSubOrgID}},
@@ -62,6 +49,26 @@ func TestAccStateFromPriorRelease(t *testing.T) {
 		}
 	}
 	w.expectNoChanges()
+}
+
+// priorReleaseWorkspace is a workspace holding the previous release's configuration and state, its
+// provider talking to an emulator that holds what the API held then.
+func priorReleaseWorkspace(t *testing.T) *cliWorkspace {
+	t.Helper()
+	testAccPreCheck(t)
+	emulatorState := filepath.Join(t.TempDir(), "emulator-state.json")
+	copyFile(t, filepath.Join(priorReleaseDir, "emulator-state.json"), emulatorState)
+	emu, err := emulator.New(emulator.Options{StatePath: emulatorState})
+	if err != nil {
+		t.Fatalf("starting the emulator on the prior release's state: %v", err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+
+	w := newCLIWorkspace(t, srv.URL, emulator.DefaultAdminToken)
+	copyFile(t, filepath.Join(priorReleaseDir, "main.tf"), w.path("main.tf"))
+	copyFile(t, filepath.Join(priorReleaseDir, "terraform.tfstate"), w.path("terraform.tfstate"))
+	return w
 }
 
 func copyFile(t *testing.T, from, to string) {
