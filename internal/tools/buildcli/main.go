@@ -361,7 +361,9 @@ func deleteLines(fset *token.FileSet, src []byte, nodes []ast.Node) ([]byte, err
 // checkVersion fails unless the CLI at binary reports version want (not want-dev).
 func checkVersion(binary, want string) error {
 	cmd := exec.Command(binary, "version", "-json")
-	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1")
+	// OpenTofu warns on stdout, before the JSON, about a TF_CLI_CONFIG_FILE that does not exist; the
+	// version needs no CLI configuration (empty is unset; exec keeps the last value of a variable).
+	cmd.Env = append(os.Environ(), "CHECKPOINT_DISABLE=1", "TF_CLI_CONFIG_FILE=")
 	stdout, err := cmd.Output()
 	if err != nil {
 		return fmt.Errorf("%s version -json: %w", binary, err)

@@ -201,3 +201,24 @@ var All = []string{kept.New(), backendGone.New()}
 		})
 	}
 }
+
+// The version check reads `version -json`, with no CLI configuration that OpenTofu would warn about
+// on stdout, and refuses a binary that reports another version (1.15.9-dev, say).
+func TestCheckVersion(t *testing.T) {
+	t.Setenv("TF_CLI_CONFIG_FILE", filepath.Join(t.TempDir(), "missing.tfrc"))
+	cli := filepath.Join(t.TempDir(), "tofu")
+	script := `#!/bin/sh
+[ -n "$TF_CLI_CONFIG_FILE" ] && echo "Warning: Unable to open CLI configuration file"
+echo '{"terraform_version": "1.15.9-dev", "platform": "linux_amd64"}'
+`
+	if err := os.WriteFile(cli, []byte(script), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkVersion(cli, "1.15.9-dev"); err != nil {
+		t.Errorf("checkVersion(1.15.9-dev): %v", err)
+	}
+	want := "the binary built reports version 1.15.9-dev, not 1.15.9"
+	if err := checkVersion(cli, "1.15.9"); err == nil || err.Error() != want {
+		t.Errorf("checkVersion(1.15.9) = %v, want %q", err, want)
+	}
+}
