@@ -177,6 +177,7 @@ func (w *cliWorkspace) start(command string, args ...string) *cliProcess {
 	p.cmd = exec.Command(w.terraform, p.args...)
 	p.cmd.Dir, p.cmd.Env = w.dir, w.env
 	p.cmd.Stdout, p.cmd.Stderr = &p.stdout, &p.stderr
+	inProcessGroup(p.cmd)
 	p.started = time.Now()
 	if err := p.cmd.Start(); err != nil {
 		w.t.Fatalf("starting terraform %s: %v", command, err)

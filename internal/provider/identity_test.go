@@ -5,19 +5,13 @@ import (
 	"regexp"
 	"testing"
 
-	"github.com/hashicorp/go-version"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/statecheck"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
-	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
-
-// skipBelowIdentity skips a test on clients that know no resource identity (Terraform and OpenTofu
-// before 1.12); the protocol-level tests cover identity on every run.
-var skipBelowIdentity = []tfversion.TerraformVersionCheck{tfversion.SkipBelow(version.Must(version.NewVersion("1.12.0")))}
 
 // Each resource records its identity, with org_id resolved when the configuration writes c, and an
 // import block by identity adopts it with an empty plan after.

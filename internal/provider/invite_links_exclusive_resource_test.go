@@ -57,6 +57,30 @@ func linksAre(t *testing.T, env *testEnv, want ...*string) resource.TestCheckFun
 	}
 }
 
+// Another link exists: the create refuses and revokes nothing.
+func TestAccInviteLinksExclusive_createRefused(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	kept := createLink(t, env, client.RoleRead, "")
+	other := createLink(t, env, client.RoleEdit, "")
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             linksAre(t, env, &kept, &other),
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig(linksExclusiveConfig(env.OrgID, false, kept)),
+				ExpectError: messageRegexp(`The organization has invite links outside invite_ids`,
+					`Organization "org_acme" has 1 invite link that invite_ids does not list:`,
+					fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(other)),
+					`Creating invent_invite_links_exclusive revokes nothing`,
+					`import { to = invent_invite_links_exclusive.<name> id = "org_acme" }`),
+			},
+		},
+	})
+}
+
+// Adopted by an import block, the resource revokes exactly the organization-wide links outside
+// invite_ids, and refuses IDs that are not such links.
 func TestAccInviteLinksExclusive_lifecycle(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	env.needsEmulator(t)
@@ -66,19 +90,11 @@ func TestAccInviteLinksExclusive_lifecycle(t *testing.T) {
 	space := createLink(t, env, client.RoleGuest, emulator.DefaultSpaceID)
 	var extra string
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// Destroying the resource revokes nothing.
 		CheckDestroy: linksAre(t, env, &kept, &extra),
 		Steps: []resource.TestStep{
-			{
-				// Another link exists: the create refuses and revokes nothing.
-				Config: env.providerConfig(linksExclusiveConfig(env.OrgID, false, kept)),
-				ExpectError: messageRegexp(`The organization has invite links outside invite_ids`,
-					`Organization "org_acme" has 1 invite link that invite_ids does not list:`,
-					fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(other)),
-					`Creating invent_invite_links_exclusive revokes nothing`,
-					`import { to = invent_invite_links_exclusive.<name> id = "org_acme" }`),
-			},
 			{
 				// Imported, the plan shows the other link's revocation; apply revokes exactly it, and
 				// leaves the space link, which is not organization-wide, alone.
@@ -127,6 +143,7 @@ func TestAccInviteLinksExclusive_cli(t *testing.T) {
 	kept := createLink(t, env, client.RoleRead, "")
 	extras := []string{createLink(t, env, client.RoleEdit, ""), createLink(t, env, client.RoleGuest, "")}
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.skipUnlessVersion(skipBelowImportBlocks)
 	ws.writeConfig(linksExclusiveConfig(env.OrgID, true, kept))
 
 	plan := ws.mustRun("plan")

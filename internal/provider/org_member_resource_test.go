@@ -322,6 +322,8 @@ resource "invent_org_member" "self" {
 `, env.OrgID, adminEmail, role)
 	}
 	resource.ParallelTest(t, resource.TestCase{
+		// The import block that adopts the member, and the removed block that lets go of it.
+		TerraformVersionChecks:   skipBelowRemovedBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMemberHasRole(t, env, emulator.DefaultAdminUserID, client.RoleAdmin),
 		Steps: []resource.TestStep{
@@ -790,6 +792,7 @@ func TestAccOrgMember_importAddressWithSlash(t *testing.T) {
 	}
 	importID := env.OrgID + "/" + address
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),
 		Steps: []resource.TestStep{

@@ -115,6 +115,30 @@ func mustCheck(t *testing.T, check resource.TestCheckFunc) {
 	}
 }
 
+// Max is a member outside user_ids: the create refuses and removes nobody.
+func TestAccOrgMembersExclusive_createRefused(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	env.needsEmulator(t)
+	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		CheckDestroy:             membersAre(t, env, ada, maxID, olivia),
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerConfig(membersExclusiveConfig(env.OrgID, false, olivia)),
+				ExpectError: messageRegexp(`The organization has members outside user_ids`,
+					`Organization "org_acme" has 1 member that user_ids does not list:`,
+					`- max@acme.example (usr_max), role read`,
+					`Creating invent_org_members_exclusive removes nothing: a create's plan has no prior state, `+
+						`so it cannot show these as changes for review. Nothing is applied.`,
+					`import { to = invent_org_members_exclusive.<name> id = "org_acme" }`),
+			},
+		},
+	})
+}
+
+// Adopted by an import block, the resource removes exactly the members outside user_ids, never the
+// token's own, and refuses IDs that are not members.
 func TestAccOrgMembersExclusive_lifecycle(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	emu := env.needsEmulator(t)
@@ -127,20 +151,11 @@ func TestAccOrgMembersExclusive_lifecycle(t *testing.T) {
 	userIDs := tfjsonpath.New("user_ids")
 	var drifted string
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// Destroying the resource removes nobody.
 		CheckDestroy: membersAre(t, env, ada, olivia, extra),
 		Steps: []resource.TestStep{
-			{
-				// Max is a member outside user_ids: the create refuses and removes nobody.
-				Config: env.providerConfig(membersExclusiveConfig(env.OrgID, false, olivia)),
-				ExpectError: messageRegexp(`The organization has members outside user_ids`,
-					`Organization "org_acme" has 1 member that user_ids does not list:`,
-					`- max@acme.example (usr_max), role read`,
-					`Creating invent_org_members_exclusive removes nothing: a create's plan has no prior state, `+
-						`so it cannot show these as changes for review. Nothing is applied.`,
-					`import { to = invent_org_members_exclusive.<name> id = "org_acme" }`),
-			},
 			{
 				PreConfig: func() { mustCheck(t, membersAre(t, env, ada, maxID, olivia)) },
 				// Imported, the plan shows Max's removal as a change of user_ids; the token's own
@@ -222,6 +237,7 @@ func TestAccOrgMembersExclusive_cli(t *testing.T) {
 	}
 	extras := inviteMembers(t, env.Admin, env.OrgID, emails...)
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.skipUnlessVersion(skipBelowImportBlocks)
 	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, olivia))
 
 	plan := ws.mustRun("plan")
@@ -485,6 +501,7 @@ func TestAccOrgMembersExclusive_unknownSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.skipUnlessVersion(skipBelowImportBlocks)
 	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, maxID, olivia, devon))
 	ws.mustRun("apply", "-auto-approve")
 	ws.writeConfig(unknownSetConfig(env.OrgID, []string{maxID}, emulator.DefaultUninvitedEmail))
@@ -534,6 +551,7 @@ func TestAccOrgMembersExclusive_ownMemberStays(t *testing.T) {
 	env.needsEmulator(t)
 	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.skipUnlessVersion(skipBelowImportBlocks)
 	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, ada, maxID, olivia))
 	ws.mustRun("apply", "-auto-approve")
 
@@ -569,6 +587,7 @@ func TestAccOrgMembersExclusive_anotherToken(t *testing.T) {
 		t.Fatal(err)
 	}
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	ws.skipUnlessVersion(skipBelowImportBlocks)
 	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, maxID, olivia, ci))
 	ws.mustRun("apply", "-auto-approve")
 
@@ -628,6 +647,7 @@ func TestAccOrgMembersExclusive_onlyActiveAdminsCount(t *testing.T) {
 		}
 	}
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:   env.providerConfig(membersExclusiveConfig(org, true, maxID, sam, invited)),

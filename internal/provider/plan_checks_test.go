@@ -135,7 +135,12 @@ func TestAccPlanChecks_failThePlan(t *testing.T) {
 					PlanOnly: true,
 				},
 			)
+			versionChecks := skipBelowImportBlocks // for the import in before
+			if tc.before == "" {
+				versionChecks = nil
+			}
 			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   versionChecks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps:                    steps,
 			})
@@ -144,10 +149,11 @@ func TestAccPlanChecks_failThePlan(t *testing.T) {
 }
 
 // With plan_checks = false the plan sends no request for the checks, and the apply refuses the same
-// changes with the API's own answer.
+// changes with the API's own answer: a create of a membership that exists, here; the last ADMIN's
+// step down and leave in TestAccPlanChecks_offLastAdmin.
 func TestAccPlanChecks_off(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
+	env.needsEmulator(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -156,6 +162,18 @@ func TestAccPlanChecks_off(t *testing.T) {
 					subOrgMembershipConfig(env.OrgID, emulator.DefaultDeveloperSubOrgID, client.OrgRoleManager),
 				ExpectError: messageRegexp(`Already a member of the sub-organization`),
 			},
+		},
+	})
+}
+
+// TestAccPlanChecks_off for the last ADMIN's membership, which an import block adopts first.
+func TestAccPlanChecks_offLastAdmin(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	emu := env.needsEmulator(t)
+	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowImportBlocks,
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
 			{
 				Config: planChecksProvider(env, false) + importedMembership(env.OrgID, emulator.DefaultSoleAdminSubOrgID, client.OrgRoleAdmin),
 			},
@@ -189,6 +207,7 @@ func TestAccPlanChecks_unchangedPlanSendsNothing(t *testing.T) {
 		orgMemberConfig(env.OrgID, newHireEmail, "read")
 	var withChecks map[string]int64
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: planChecksProvider(env, true) + body},
@@ -229,6 +248,7 @@ func TestAccPlanChecks_inactiveAdminsDoNotCount(t *testing.T) {
 	}
 	explanation := lastAdminExplanation(subOrgID)
 	resource.ParallelTest(t, resource.TestCase{
+		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{Config: env.providerConfig(importedMembership(env.OrgID, subOrgID, client.OrgRoleAdmin))},

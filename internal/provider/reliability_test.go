@@ -425,7 +425,7 @@ func TestAccReliability_interruptedApply(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	if err := apply.cmd.Process.Signal(os.Interrupt); err != nil {
+	if err := interrupt(apply.cmd); err != nil {
 		t.Fatal(err)
 	}
 	interrupted := apply.wait(t)

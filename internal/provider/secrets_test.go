@@ -199,6 +199,7 @@ func TestAccSecrets_inviteIDsNeverShown(t *testing.T) {
 	outside := createLink(t, env, client.RoleEdit, "")
 	ids[outside] = true
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken, "TF_LOG=TRACE", "TF_LOG_PATH=trace.log")
+	ws.skipUnlessVersion(skipBelowImportBlocks)
 	var runs []cliRun
 	run := func(wantExit int, args ...string) cliRun {
 		t.Helper()

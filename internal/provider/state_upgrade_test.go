@@ -7,8 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hashicorp/go-version"
-
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
@@ -20,22 +18,9 @@ const priorReleaseDir = "testdata/prior_release"
 
 // A state written by the previous release plans no changes with this one. A plan that does not
 // refresh shows the invite links' IDs turning sensitive as in-place updates, and applying them sends
-// no request. On a CLI that knows resource identity, a refresh then records each resource's identity,
-// with c resolved.
+// no request.
 func TestAccStateFromPriorRelease(t *testing.T) {
-	testAccPreCheck(t)
-	emulatorState := filepath.Join(t.TempDir(), "emulator-state.json")
-	copyFile(t, filepath.Join(priorReleaseDir, "emulator-state.json"), emulatorState)
-	emu, err := emulator.New(emulator.Options{StatePath: emulatorState})
-	if err != nil {
-		t.Fatalf("starting the emulator on the prior release's state: %v", err)
-	}
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-
-	w := newCLIWorkspace(t, srv.URL, emulator.DefaultAdminToken)
-	copyFile(t, filepath.Join(priorReleaseDir, "main.tf"), w.path("main.tf"))
-	copyFile(t, filepath.Join(priorReleaseDir, "terraform.tfstate"), w.path("terraform.tfstate"))
+	w, emu := priorReleaseWorkspace(t)
 	w.expectNoChanges()
 
 	// A refresh reads the links with this schema, id marked sensitive; without one, the state's marks
@@ -56,11 +41,14 @@ func TestAccStateFromPriorRelease(t *testing.T) {
 		t.Errorf("applying changes of sensitivity only sent %d requests: %v", stats.Total, stats.ByRoute)
 	}
 	w.expectNoChanges()
+}
 
-	if w.version().LessThan(version.Must(version.NewVersion("1.12.0"))) {
-		t.Logf("%s knows no resource identity: the identity half of this test runs on Terraform or OpenTofu 1.12+", w.terraform)
-		return
-	}
+// On a CLI that knows resource identity, a refresh of the previous release's state records each
+// resource's identity, with c resolved, and the plan after is still empty.
+func TestAccStateFromPriorRelease_identity(t *testing.T) {
+	w, _ := priorReleaseWorkspace(t)
+	w.skipUnlessVersion(skipBelowIdentity)
+	w.expectNoChanges()
 	w.mustRun("apply", "-refresh-only", "-auto-approve")
 	want := map[string][]map[string]any{
 		"invent_sub_org_membership": {{"org_id": emulator.DefaultParentOrgID, "sub_org_id": emulator.DefaultJoinableSubOrgID}},
@@ -84,6 +72,26 @@ func TestAccStateFromPriorRelease(t *testing.T) {
 		}
 	}
 	w.expectNoChanges()
+}
+
+// priorReleaseWorkspace is a workspace holding the previous release's configuration and state, its
+// provider talking to an emulator that holds what the API held then.
+func priorReleaseWorkspace(t *testing.T) (*cliWorkspace, *emulator.Server) {
+	t.Helper()
+	testAccPreCheck(t)
+	emulatorState := filepath.Join(t.TempDir(), "emulator-state.json")
+	copyFile(t, filepath.Join(priorReleaseDir, "emulator-state.json"), emulatorState)
+	emu, err := emulator.New(emulator.Options{StatePath: emulatorState})
+	if err != nil {
+		t.Fatalf("starting the emulator on the prior release's state: %v", err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+
+	w := newCLIWorkspace(t, srv.URL, emulator.DefaultAdminToken)
+	copyFile(t, filepath.Join(priorReleaseDir, "main.tf"), w.path("main.tf"))
+	copyFile(t, filepath.Join(priorReleaseDir, "terraform.tfstate"), w.path("terraform.tfstate"))
+	return w, emu
 }
 
 func copyFile(t *testing.T, from, to string) {

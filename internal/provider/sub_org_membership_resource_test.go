@@ -448,6 +448,7 @@ func TestAccSubOrgMembership_roleChangeReactivates(t *testing.T) {
 			}
 			memberIDKept := statecheck.CompareValue(compare.ValuesSame())
 			resource.ParallelTest(t, resource.TestCase{
+				TerraformVersionChecks:   skipBelowImportBlocks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
 					{

@@ -6,9 +6,11 @@
 // `make test` runs the acceptance tests with TF_ACC set: there, a skipped test is a test that did
 // not run, and CI must not pass by running nothing. The only skips allowed are the version gates of
 // terraform-plugin-testing's tfversion package (a step that needs a newer Terraform CLI than the one
-// running), whose reason names both versions, plus any -allow pattern.
+// running), whose reason names both versions, plus any -allow pattern. With -no-version-gates even
+// those fail: on the newest CLI the project supports, a version gate that skips gates a feature
+// that then no run tests.
 //
-//	go test -json ./... | go run ./internal/tools/skipguard [-allow REGEXP]...
+//	go test -json ./... | go run ./internal/tools/skipguard [-no-version-gates] [-allow REGEXP]...
 package main
 
 import (
@@ -19,6 +21,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -70,6 +73,7 @@ func framing(line string) bool {
 type guard struct {
 	out     io.Writer
 	allowed []*regexp.Regexp
+	rule    string              // which skips may happen, for the verdict
 	output  map[string][]string // each running test's output, by package and test
 	passed  int
 	gated   []skip // skipped for an allowed reason
@@ -77,8 +81,17 @@ type guard struct {
 	failed  []string
 }
 
-func newGuard(out io.Writer, allowed []*regexp.Regexp) *guard {
-	return &guard{out: out, allowed: allowed, output: map[string][]string{}}
+// newGuard makes a guard that allows the skips that extra matches, and the version gates unless
+// noVersionGates.
+func newGuard(out io.Writer, noVersionGates bool, extra []*regexp.Regexp) *guard {
+	g := &guard{out: out, allowed: extra, output: map[string][]string{}}
+	if noVersionGates {
+		g.rule = "no test may skip on the newest CLI, not even by a version gate"
+	} else {
+		g.allowed = append(slices.Clone(versionGates), extra...)
+		g.rule = "only version gates may skip here (is TF_ACC set?)"
+	}
+	return g
 }
 
 func (g *guard) isAllowed(reason string) bool {
@@ -152,7 +165,7 @@ func (g *guard) finish() bool {
 	fmt.Fprintf(g.out, "skipguard: %d tests passed, %d skipped by a version gate, %d skipped otherwise, %d failed\n",
 		g.passed, len(g.gated), len(g.denied), len(g.failed))
 	if len(g.denied) > 0 {
-		fmt.Fprintf(g.out, "skipguard: FAIL: these tests were skipped, and only version gates may skip here (is TF_ACC set?):\n")
+		fmt.Fprintf(g.out, "skipguard: FAIL: these tests were skipped, and %s:\n", g.rule)
 		for _, s := range g.denied {
 			fmt.Fprintf(g.out, "  %s: %s\n", s.test, strings.ReplaceAll(s.reason, "\n", "\n    "))
 		}
@@ -164,8 +177,7 @@ func (g *guard) finish() bool {
 }
 
 // run reads the stream from in and judges it.
-func run(in io.Reader, out io.Writer, allowed []*regexp.Regexp) (bool, error) {
-	g := newGuard(out, allowed)
+func run(in io.Reader, g *guard) (bool, error) {
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 0, 64*1024), 64*1024*1024)
 	for sc.Scan() {
@@ -178,14 +190,15 @@ func run(in io.Reader, out io.Writer, allowed []*regexp.Regexp) (bool, error) {
 }
 
 func main() {
-	allowed := append([]*regexp.Regexp(nil), versionGates...)
+	var allowed []*regexp.Regexp
 	flag.Func("allow", "a further `regexp` of allowed skip reasons (repeatable)", func(s string) error {
 		re, err := regexp.Compile(s)
 		allowed = append(allowed, re)
 		return err
 	})
+	noVersionGates := flag.Bool("no-version-gates", false, "fail on version-gate skips too (for the newest CLI, where every test must run)")
 	flag.Parse()
-	ok, err := run(os.Stdin, os.Stdout, allowed)
+	ok, err := run(os.Stdin, newGuard(os.Stdout, *noVersionGates, allowed))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "skipguard:", err)
 		os.Exit(2)

@@ -51,8 +51,14 @@ const stream = `{"Action":"start","Package":"demo"}
 
 func judge(t *testing.T, input string, extra ...*regexp.Regexp) (bool, string) {
 	t.Helper()
+	return judgeGates(t, input, false, extra...)
+}
+
+// judgeGates is judge with the version gates allowed or not (-no-version-gates).
+func judgeGates(t *testing.T, input string, noVersionGates bool, extra ...*regexp.Regexp) (bool, string) {
+	t.Helper()
 	var out strings.Builder
-	ok, err := run(strings.NewReader(input), &out, append(append([]*regexp.Regexp(nil), versionGates...), extra...))
+	ok, err := run(strings.NewReader(input), newGuard(&out, noVersionGates, extra))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,6 +117,32 @@ func TestGuard_skipsAlone(t *testing.T) {
 	}
 }
 
+// With -no-version-gates (the newest CLI) a version-gated skip fails too; -allow patterns still apply.
+func TestGuard_noVersionGates(t *testing.T) {
+	var gatedOnly []string
+	for line := range strings.Lines(stream) {
+		if strings.Contains(line, `"TestGate"`) || strings.Contains(line, `"TestPass"`) {
+			gatedOnly = append(gatedOnly, line)
+		}
+	}
+	ok, out := judgeGates(t, strings.Join(gatedOnly, ""), true)
+	if ok {
+		t.Errorf("a version-gated skip passed with -no-version-gates:\n%s", out)
+	}
+	for _, want := range []string{
+		"skipguard: 1 tests passed, 0 skipped by a version gate, 1 skipped otherwise, 0 failed\n",
+		"skipguard: FAIL: these tests were skipped, and no test may skip on the newest CLI, not even by a version gate:\n" +
+			"  demo TestGate: Terraform CLI version 1.11.4 is below minimum version 1.12.0: skipping test\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the output lacks %q:\n%s", want, out)
+		}
+	}
+	if ok, out := judgeGates(t, strings.Join(gatedOnly, ""), true, regexp.MustCompile(`^Terraform CLI version 1\.11\.4 `)); !ok {
+		t.Errorf("a skip matching -allow failed with -no-version-gates:\n%s", out)
+	}
+}
+
 func TestGuard_buildFailure(t *testing.T) {
 	ok, out := judge(t, `{"ImportPath":"demo/broken [demo/broken.test]","Action":"build-output","Output":"# demo/broken [demo/broken.test]\n"}
 {"ImportPath":"demo/broken [demo/broken.test]","Action":"build-output","Output":"broken/b.go:2:12: undefined: x\n"}
@@ -146,7 +178,7 @@ func TestSkipReason(t *testing.T) {
 
 // The allowed version gates are exactly tfversion's messages, with both versions.
 func TestVersionGates(t *testing.T) {
-	allowed := newGuard(nil, versionGates).isAllowed
+	allowed := newGuard(nil, false, nil).isAllowed
 	for _, reason := range []string{
 		"Terraform CLI version 1.11.4 is below minimum version 1.12.0: skipping test",
 		"Terraform CLI version 1.12.6 is above maximum version 1.12.0: skipping test",
