@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
@@ -85,12 +84,6 @@ const taintedHint = "\n\nIf the object is this resource's own, tainted one, run 
 	"(then -replace=<address> if it must be replaced): Terraform plans a tainted object's replacement as a " +
 	"new create, which cannot be told from one."
 
-// privateState is the private state a plan carries, as the framework passes it to ModifyPlan.
-type privateState interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // keptObjectKey is the private state key under which a plan that keeps a resource's object records
 // which object that is (keptObject).
 const keptObjectKey = "kept_object"
@@ -111,18 +104,13 @@ type keptObject struct {
 // recordKeptObject records obj in the planned private state of a plan that has a prior state. Update
 // removes it again (forgetKeptObject), so that it never stays in the state.
 func recordKeptObject(ctx context.Context, private privateState, obj keptObject, diags *diag.Diagnostics) {
-	value, err := json.Marshal(obj)
-	if err != nil {
-		diags.AddError("Cannot record the planned object", err.Error())
-		return
-	}
-	diags.Append(private.SetKey(ctx, keptObjectKey, value)...)
+	setPrivateJSON(ctx, private, keptObjectKey, obj, diags)
 }
 
 // forgetKeptObject removes the record of recordKeptObject from a private state that is about to be
 // saved.
 func forgetKeptObject(ctx context.Context, private privateState, diags *diag.Diagnostics) {
-	diags.Append(private.SetKey(ctx, keptObjectKey, nil)...)
+	setPrivateJSON(ctx, private, keptObjectKey, nil, diags)
 }
 
 // replacedObject is the object whose replacement a plan without prior state creates, as the first
@@ -131,12 +119,7 @@ func replacedObject(ctx context.Context, private privateState, diags *diag.Diagn
 	if private == nil {
 		return keptObject{}, false
 	}
-	value, problems := private.GetKey(ctx, keptObjectKey)
-	diags.Append(problems...)
-	if len(value) == 0 || json.Unmarshal(value, &obj) != nil {
-		return keptObject{}, false
-	}
-	return obj, true
+	return obj, getPrivateJSON(ctx, private, keptObjectKey, &obj, diags)
 }
 
 // replaces reports whether the create of object, named as membershipObject or memberObject name it,

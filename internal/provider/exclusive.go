@@ -166,7 +166,7 @@ func (k *exclusiveKind[T]) outsideError(diags *diag.Diagnostics, orgID string, e
 
 // recorded is the ID that the last create, import or update kept implicitly, from private state ("":
 // none recorded, as in a state written before the record existed).
-func (k *exclusiveKind[T]) recorded(ctx context.Context, private privateData, diags *diag.Diagnostics) string {
+func (k *exclusiveKind[T]) recorded(ctx context.Context, private privateState, diags *diag.Diagnostics) string {
 	if k.implicit == nil {
 		return ""
 	}
@@ -175,7 +175,7 @@ func (k *exclusiveKind[T]) recorded(ctx context.Context, private privateData, di
 
 // recordApplied records in the private state of a create, import or update the ID it kept
 // implicitly, and drops the plan's claimant.
-func (k *exclusiveKind[T]) recordApplied(ctx context.Context, private privateData, implicit string, diags *diag.Diagnostics) {
+func (k *exclusiveKind[T]) recordApplied(ctx context.Context, private privateState, implicit string, diags *diag.Diagnostics) {
 	if k.implicit != nil {
 		setPrivateString(ctx, private, implicitPrivateKey, implicit, diags)
 	}

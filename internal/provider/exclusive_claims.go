@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -59,16 +58,10 @@ func (c *exclusiveClaims) add(resourceType string, claim orgClaim) []orgClaim {
 	return others
 }
 
-// privateData is the private state of a request or response.
-type privateData interface {
-	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
-	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
-}
-
 // claimOrganization claims orgID for the instance being planned, whose prior private state is prior
 // and planned private state planned, and fails the plan when another instance of the same type
 // claims the same organization.
-func (r *exclusiveResource[T]) claimOrganization(ctx context.Context, orgID string, prior, planned privateData, diags *diag.Diagnostics) {
+func (r *exclusiveResource[T]) claimOrganization(ctx context.Context, orgID string, prior, planned privateState, diags *diag.Diagnostics) {
 	k := r.kind
 	claimant := privateString(ctx, prior, claimantPrivateKey, diags)
 	if claimant == "" {
@@ -98,27 +91,4 @@ func (r *exclusiveResource[T]) claimOrganization(ctx context.Context, orgID stri
 			return
 		}
 	}
-}
-
-// privateString is the JSON string at key of private state ("" when there is none).
-func privateString(ctx context.Context, private privateData, key string, diags *diag.Diagnostics) string {
-	raw, getDiags := private.GetKey(ctx, key)
-	diags.Append(getDiags...)
-	var s string
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &s); err != nil {
-			diags.AddError("Unreadable private state", fmt.Sprintf("The private state %q of the resource is not a JSON "+
-				"string: %s. This is a bug in the provider; please report it.", key, err))
-		}
-	}
-	return s
-}
-
-// setPrivateString sets key of private state to the JSON string s; "" removes the key.
-func setPrivateString(ctx context.Context, private privateData, key, s string, diags *diag.Diagnostics) {
-	var raw []byte
-	if s != "" {
-		raw, _ = json.Marshal(s) // a string always marshals
-	}
-	diags.Append(private.SetKey(ctx, key, raw)...)
 }

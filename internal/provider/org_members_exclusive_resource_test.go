@@ -670,7 +670,7 @@ func TestOrgMembersExclusiveResource_recordedMember(t *testing.T) {
 	ctx := testContext(t)
 	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
 	r := &orgMembersExclusiveResource{exclusiveResource[client.Member]{data: newProviderData(env.Admin, true), kind: orgMembersExclusive}}
-	recordedBy := func(private privateData) string {
+	recordedBy := func(private privateState) string {
 		var diags diag.Diagnostics
 		id := orgMembersExclusive.recorded(ctx, private, &diags)
 		if diags.HasError() {
@@ -679,7 +679,7 @@ func TestOrgMembersExclusiveResource_recordedMember(t *testing.T) {
 		return id
 	}
 	// Olivia applied the set, and Ada's token runs now.
-	withRecord := func(p privateData) {
+	withRecord := func(p privateState) {
 		if diags := p.SetKey(ctx, implicitPrivateKey, []byte(`"`+olivia+`"`)); diags.HasError() {
 			t.Fatal(diags)
 		}
