@@ -12,12 +12,14 @@ import (
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
-// The protocol server's own read of invent_sub_orgs answers what the plugin framework answers for
-// the same request: the same state, byte for byte, and the same diagnostics. The fixture's
-// sub-organizations, generated ones and one just created cover every null the API sends.
+// The protocol server's own read of invent_sub_orgs (readSubOrgs: pages written into state as they
+// arrive, encoded straight from the model) answers what the plugin framework answers for the same
+// request through subOrgsDataSource.Read, the plain reference (the whole listing, then the
+// framework's Set): the same state, byte for byte, and the same diagnostics. The fixture's
+// sub-organizations, generated ones over two pages and one just created cover every null the
+// API sends. No CLI is involved, so this runs without TF_ACC.
 func TestProtocolServer_readSubOrgsAsTheFramework(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: 150})
-	env.needsEmulator(t)
+	env := newEmulatorEnv(t, emulator.Options{GeneratedSubOrgs: 150})
 	if _, err := env.Admin.CreateSubOrg(testContext(t), env.OrgID, "Acme Bare"); err != nil {
 		t.Fatal(err)
 	}
