@@ -62,14 +62,27 @@ func TestCache_loneReadGetsAtOnce(t *testing.T) {
 	})
 }
 
+// parentOrganization is org_parent, of n objects, which c also names, and a cache reading it.
+func parentOrganization(n int) (f *fakeAPI, c *Cache[obj], ids []string) {
+	f = newFakeAPI(true, 100, latency)
+	f.aliases["c"] = "org_parent"
+	ids = f.addObjects("org_parent", n)
+	return f, f.cache(), ids
+}
+
+// smallAndLargeOrganizations are org_small, of 150 objects (two pages), and org_big, of 10,000, and
+// a cache reading them.
+func smallAndLargeOrganizations() (f *fakeAPI, c *Cache[obj], small, big []string) {
+	f = newFakeAPI(true, 100, latency)
+	small, big = f.addObjects("org_small", 150), f.addObjects("org_big", 10_000)
+	return f, f.cache(), small, big
+}
+
 // A lone Read never waits for another listing: its GET goes out while a page of another
 // organization is under way (the old rule made it wait for that page first).
 func TestCache_noReadWaitsForAnotherListing(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeAPI(true, 100, latency)
-		small := f.addObjects("org_small", 150)
-		big := f.addObjects("org_big", 10_000)
-		c := f.cache()
+		f, c, small, big := smallAndLargeOrganizations()
 		var wg sync.WaitGroup
 		wg.Go(func() { readAll(t, c, "org_small", small, 10) })
 		time.Sleep(latency / 2) // the small organization's first page is under way
@@ -89,10 +102,7 @@ func TestCache_noReadWaitsForAnotherListing(t *testing.T) {
 // in a large one, where a Read makes its one GET (the old global balance fetched 41 pages of it).
 func TestCache_noCreditCrossesListings(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeAPI(true, 100, latency)
-		small := f.addObjects("org_small", 150)
-		big := f.addObjects("org_big", 10_000)
-		c := f.cache()
+		f, c, small, big := smallAndLargeOrganizations()
 		readAll(t, c, "org_small", small, 10)
 		var wg sync.WaitGroup
 		wg.Go(func() { readAll(t, c, "org_small", small[:20], 10) })
@@ -127,11 +137,8 @@ func TestCache_forgetWinsOverAPageRequestedBefore(t *testing.T) {
 	for _, spelling := range []string{"org_parent", "c"} {
 		t.Run("leave under "+spelling, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := newFakeAPI(true, 100, latency)
-				f.aliases["c"] = "org_parent"
-				ids := f.addObjects("org_parent", 80)
+				f, c, ids := parentOrganization(80)
 				left := ids[7]
-				c := f.cache()
 				var wg sync.WaitGroup
 				// Two Reads together fetch the first page; it is answered now and lands after latency.
 				wg.Go(func() { readAll(t, c, "org_parent", []string{ids[30], ids[31]}, 2) })
@@ -153,11 +160,8 @@ func TestCache_forgetWinsOverAPageRequestedBefore(t *testing.T) {
 // answers the Reads after it without a request.
 func TestCache_recordWinsOverAPageRequestedBefore(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeAPI(true, 100, latency)
-		f.aliases["c"] = "org_parent"
-		ids := f.addObjects("org_parent", 80)
+		f, c, ids := parentOrganization(80)
 		joined := ids[7]
-		c := f.cache()
 		var wg sync.WaitGroup
 		wg.Go(func() { readAll(t, c, "org_parent", []string{ids[30], ids[31]}, 2) })
 		synctest.Wait()
@@ -179,9 +183,7 @@ func TestCache_recordWinsOverAPageRequestedBefore(t *testing.T) {
 // A write whose organization cannot be resolved forgets the object in every listing.
 func TestCache_writeToAnUnresolvedOrganizationForgetsEverywhere(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeAPI(true, 100, latency)
-		f.aliases["c"] = "org_parent"
-		ids := f.addObjects("org_parent", 10)
+		f, _, ids := parentOrganization(10)
 		src := f.source()
 		resolve := src.Resolve
 		src.Resolve = func(ctx context.Context, org string) (string, error) {
@@ -209,9 +211,7 @@ func TestCache_writeToAnUnresolvedOrganizationForgetsEverywhere(t *testing.T) {
 // once for the listing.
 func TestCache_readOnceAnswersTheChecksAfterIt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeAPI(true, 100, latency)
-		ids := f.addObjects("org_parent", 50)
-		c := f.cache()
+		f, c, ids := parentOrganization(50)
 		readAll(t, c, "org_parent", ids[:1], 1) // a lone check: one GET
 		readAll(t, c, "org_parent", ids[:1], 1) // its guard: nothing
 		readAll(t, c, "org_parent", ids[1:11], 10)
@@ -246,9 +246,7 @@ func TestCache_unbatched(t *testing.T) {
 // the Reads after it.
 func TestCache_cancelledReadReturns(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := newFakeAPI(true, 100, latency)
-		ids := f.addObjects("org_parent", 50)
-		c := f.cache()
+		f, c, ids := parentOrganization(50)
 		ctx, cancel := context.WithCancel(t.Context())
 		var wg sync.WaitGroup
 		var errs [2]error
