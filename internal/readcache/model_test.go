@@ -16,7 +16,8 @@ import (
 const modelSeeds = 300
 
 // The model test: random runs of Reads (of objects present, absent, changed outside the process),
-// writes (a join or role change recorded, a leave forgotten, a link created, updated or deleted),
+// writes (a join or role change recorded, a leave forgotten, a link created, updated or deleted, a
+// membership replaced: a leave, its creation guard's read, a join),
 // cancelled Reads and failed page fetches, against a fake API with a random latency per request,
 // under synctest's clock. Two kinds of listing run side by side: numbered pages (sub-organizations)
 // and pages linked by a token (invite links), each of two organizations, one of which Reads and
@@ -43,7 +44,8 @@ type modelKind struct {
 	cache *Cache[obj]
 	// deletable objects can be deleted (links); the others only change (sub-organizations).
 	deletable bool
-	// locks serialize the writes of one object, as one resource writes it: by object ID.
+	// locks serialize the writes of one object, as one resource writes it: by object ID, each a
+	// channel of one slot, since synctest's clock stands still while a goroutine waits on a mutex.
 	locks sync.Map
 }
 
@@ -205,23 +207,41 @@ func (r *modelRun) write(t *testing.T, k *modelKind, org string, rng *rand.Rand)
 	if id == "" {
 		return
 	}
-	lock, _ := k.locks.LoadOrStore(id, &sync.Mutex{})
-	lock.(*sync.Mutex).Lock()
-	defer lock.(*sync.Mutex).Unlock()
-	switch rng.IntN(2) {
+	lock, _ := k.locks.LoadOrStore(id, make(chan struct{}, 1))
+	lock.(chan struct{}) <- struct{}{}
+	defer func() { <-lock.(chan struct{}) }()
+	switch rng.IntN(3) {
 	case 0: // a join or role change, a link update: the API answers the object
 		if k.deletable && !k.api.present(org, id) {
 			return // a link deleted meanwhile cannot be updated
 		}
-		version := k.api.change(org, id, true)
-		k.cache.Record(t.Context(), org, obj{ID: id, Version: version})
-		r.wrote(k, org, id, version, true)
-	default: // a leave, a link deletion: nothing to keep
-		present := !k.deletable
-		version := k.api.change(org, id, present)
-		k.cache.Forget(t.Context(), org, id)
-		r.wrote(k, org, id, version, present)
+		r.record(t, k, org, id)
+	case 1: // a leave, a link deletion: nothing to keep
+		r.forget(t, k, org, id)
+	default: // a membership's replacement: a leave, the creation guard's read, a join
+		if k.deletable {
+			return
+		}
+		r.forget(t, k, org, id)
+		r.read(t, k, org, id, rng)
+		r.record(t, k, org, id)
 	}
+}
+
+// record changes object id as a write of this process that the API answers, and records it.
+func (r *modelRun) record(t *testing.T, k *modelKind, org, id string) {
+	version := k.api.change(org, id, true)
+	k.cache.Record(t.Context(), org, obj{ID: id, Version: version})
+	r.wrote(k, org, id, version, true)
+}
+
+// forget changes object id as a write of this process that answers nothing to keep (a leave keeps
+// a sub-organization, a deletion removes a link), and forgets it.
+func (r *modelRun) forget(t *testing.T, k *modelKind, org, id string) {
+	present := !k.deletable
+	version := k.api.change(org, id, present)
+	k.cache.Forget(t.Context(), org, id)
+	r.wrote(k, org, id, version, present)
 }
 
 func (r *modelRun) wrote(k *modelKind, org, id string, version int, present bool) {
