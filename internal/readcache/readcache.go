@@ -112,17 +112,10 @@ func (c *Cache[T]) Get(ctx context.Context, org, id string) (T, error) {
 			c.mu.Unlock()
 			return v, nil
 		}
-		if !c.batch || l.complete || l.failed || l.active < 2 {
+		fetched := c.pageToWaitFor(ctx, l)
+		if fetched == nil {
 			break
 		}
-		if l.fetch == nil {
-			n := min(l.answered+1-l.pages, l.pager.Ahead())
-			if n < 1 {
-				break
-			}
-			c.startFetch(ctx, l, n)
-		}
-		fetched := l.fetch
 		c.mu.Unlock()
 		select {
 		case <-fetched:
@@ -141,6 +134,25 @@ func (c *Cache[T]) Get(ctx context.Context, org, id string) (T, error) {
 		c.mu.Unlock()
 	}
 	return v, err
+}
+
+// pageToWaitFor is the rule, for a Read whose object is not in the pages fetched: with company
+// (another Read of the listing under way), it waits for the page fetch under way, or starts one for
+// the next pages as long as the pages requested stay at most one more than the Reads the listing
+// has answered. It returns the fetch to wait for, or nil: the Read makes its own GET.
+func (c *Cache[T]) pageToWaitFor(ctx context.Context, l *listing[T]) <-chan struct{} {
+	switch {
+	case !c.batch || l.complete || l.failed || l.active < 2:
+		return nil
+	case l.fetch != nil:
+		return l.fetch
+	}
+	n := min(l.answered+1-l.pages, l.pager.Ahead())
+	if n < 1 {
+		return nil
+	}
+	c.startFetch(ctx, l, n)
+	return l.fetch
 }
 
 // Record keeps obj as this process wrote it in org (the API's answer to the write): it answers the
