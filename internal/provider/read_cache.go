@@ -13,9 +13,10 @@ import (
 // and what the process wrote of them, which wins over any page requested before the write landed.
 //
 // A sub-organization read once (by a Read, a plan-time check or a creation guard) answers the
-// checks and guards after it until this process writes it: Terraform plans each change again as
-// it applies, and the creation guard takes what that plan's check read, or what a write since
-// answered.
+// checks and guards after it (SubOrgAsRead) until this process writes it: Terraform plans each
+// change again as it applies, and the creation guard takes what that plan's check read, or what a
+// write since answered. A Read (SubOrg, OrganizationInviteLink) is a refresh: it never takes what
+// this process wrote, or read with a GET, but reads afresh.
 type readCache struct {
 	subOrgs     *readcache.Cache[client.SubOrg]
 	inviteLinks *readcache.Cache[client.InviteLink]
@@ -54,9 +55,17 @@ func newReadCache(api *client.Client, batch bool, resolve func(ctx context.Conte
 	}
 }
 
-// SubOrg reads one sub-organization of orgID.
+// SubOrg reads one sub-organization of orgID, as a refresh does: from its listing, or with a GET.
 func (c *readCache) SubOrg(ctx context.Context, orgID, subOrgID string) (*client.SubOrg, error) {
-	return byPointer(c.subOrgs.Get(ctx, orgID, subOrgID))
+	return byPointer(c.subOrgs.Read(ctx, orgID, subOrgID))
+}
+
+// SubOrgAsRead is the sub-organization as this process last read or wrote it, else what SubOrg
+// reads: what a plan-time check needs, and the creation guard of a membership, whose plan-time
+// check ran moments before in the same process (Terraform plans each change again as it applies),
+// unless this process wrote the sub-organization since.
+func (c *readCache) SubOrgAsRead(ctx context.Context, orgID, subOrgID string) (*client.SubOrg, error) {
+	return byPointer(c.subOrgs.Latest(ctx, orgID, subOrgID))
 }
 
 // RecordSubOrg keeps a sub-organization of orgID as a join of this process answered it.
@@ -73,10 +82,11 @@ func (c *readCache) ForgetSubOrg(ctx context.Context, orgID, subOrgID string) {
 // OrganizationInviteLink reads one organization-wide invite link of orgID. Space and collection
 // links are never in the organization's listing: read them with a GET of their own.
 func (c *readCache) OrganizationInviteLink(ctx context.Context, orgID, inviteID string) (*client.InviteLink, error) {
-	return byPointer(c.inviteLinks.Get(ctx, orgID, inviteID))
+	return byPointer(c.inviteLinks.Read(ctx, orgID, inviteID))
 }
 
-// RecordInviteLink keeps an invite link of orgID as a create or update of this process answered it.
+// RecordInviteLink keeps an invite link of orgID as a create or update of this process answered
+// it: no page requested before it answers for the link.
 func (c *readCache) RecordInviteLink(ctx context.Context, orgID string, link client.InviteLink) {
 	c.inviteLinks.Record(ctx, orgID, link)
 }

@@ -153,7 +153,7 @@ func (r *subOrgMembershipResource) Create(ctx context.Context, req resource.Crea
 	// The join is an upsert: never take over an existing membership. The plan-time check of this
 	// change has just read the sub-organization in this process when plan_checks is on; otherwise
 	// many creates in one organization are answered by its listing, a few by single GETs.
-	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
+	found, err := r.findCaller(ctx, r.data.reads.SubOrgAsRead, orgID, subOrgID)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot read sub-organization %q", subOrgID), err)
 		return
@@ -236,7 +236,7 @@ func (r *subOrgMembershipResource) checkJoin(ctx context.Context, plan *subOrgMe
 		return
 	}
 	orgID, subOrgID := plan.OrgID.ValueString(), plan.SubOrgID.ValueString()
-	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
+	found, err := r.findCaller(ctx, r.data.reads.SubOrgAsRead, orgID, subOrgID)
 	switch {
 	case found.caller != nil && client.IsNotFound(err):
 		diags.AddAttributeError(path.Root("sub_org_id"), "No such sub-organization",
@@ -252,7 +252,7 @@ func (r *subOrgMembershipResource) checkJoin(ctx context.Context, plan *subOrgMe
 // of state when it is the last ADMIN there; advice ends the explanation.
 func (r *subOrgMembershipResource) checkLeave(ctx context.Context, state *subOrgMembershipModel, at path.Path, summary, advice string, diags *diag.Diagnostics) {
 	orgID, subOrgID := state.OrgID.ValueString(), state.SubOrgID.ValueString()
-	found, err := r.findCaller(ctx, r.data.reads.SubOrg, orgID, subOrgID)
+	found, err := r.findCaller(ctx, r.data.reads.SubOrgAsRead, orgID, subOrgID)
 	switch {
 	case found.caller != nil && client.IsNotFound(err), err == nil && !found.isMember:
 		return // nothing to leave: the apply treats it as done

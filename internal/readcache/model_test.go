@@ -62,9 +62,10 @@ type modelRun struct {
 	writes map[string][]modelWrite // by kind, resolved organization and object ID
 }
 
-// modelRead is one Read and what it returned.
+// modelRead is one Read (or Latest) and what it returned.
 type modelRead struct {
 	n          int
+	latest     bool
 	kind       *modelKind
 	org, id    string // org resolved
 	start, end int64
@@ -130,7 +131,7 @@ func (r *modelRun) step(t *testing.T, rng *rand.Rand) {
 	org := r.orgs[rng.IntN(len(r.orgs))]
 	switch p := rng.IntN(100); {
 	case p < 55:
-		r.read(t, k, org, r.pickID(k, org, rng), rng)
+		r.read(t, k, org, r.pickID(k, org, rng), rng.IntN(3) == 0, rng)
 	case p < 65:
 		// Changed outside the process: another admin, another run of Terraform.
 		if id := r.pickExisting(k, org, rng); id != "" {
@@ -177,10 +178,11 @@ func (r *modelRun) pickExisting(k *modelKind, org string, rng *rand.Rand) string
 	return best
 }
 
-// read is one Read, maybe with a context cancelled part-way.
-func (r *modelRun) read(t *testing.T, k *modelKind, org, id string, rng *rand.Rand) {
+// read is one Read (a refresh) or, with latest, one Latest (a check or a guard), maybe with a
+// context cancelled part-way.
+func (r *modelRun) read(t *testing.T, k *modelKind, org, id string, latest bool, rng *rand.Rand) {
 	r.mu.Lock()
-	rd := &modelRead{n: len(r.reads), kind: k, org: k.api.resolvedName(org), id: id}
+	rd := &modelRead{n: len(r.reads), kind: k, org: k.api.resolvedName(org), id: id, latest: latest}
 	r.reads = append(r.reads, rd)
 	r.mu.Unlock()
 	ctx := context.WithValue(t.Context(), readKey{}, rd.n)
@@ -191,7 +193,11 @@ func (r *modelRun) read(t *testing.T, k *modelKind, org, id string, rng *rand.Ra
 	}
 	rd.start = r.events.Add(1)
 	began := time.Now()
-	rd.got, rd.err = k.cache.Get(ctx, org, id)
+	read := k.cache.Read
+	if rd.latest {
+		read = k.cache.Latest
+	}
+	rd.got, rd.err = read(ctx, org, id)
 	rd.elapsed = time.Since(began)
 	rd.end = r.events.Add(1)
 }
@@ -225,7 +231,7 @@ func (r *modelRun) write(t *testing.T, k *modelKind, org string, rng *rand.Rand)
 			return
 		}
 		r.forget(t, k, org, id)
-		r.read(t, k, org, id, rng)
+		r.read(t, k, org, id, true, rng)
 		r.record(t, k, org, id)
 	}
 }

@@ -11,9 +11,13 @@
 // So, per listing, requests <= Reads + 1: every page but one is paid for by a Read it answered, and
 // every other Read makes at most its own GET. A lone Read (no other Read of its listing under way)
 // never waits: it costs nothing when its object was fetched already, else exactly one GET. No
-// credit crosses listings and no Read waits for another listing's pages. Reads that are answered
-// from what this process already read or wrote (a creation guard after its plan-time check) cost
-// nothing and are not counted again.
+// credit crosses listings and no Read waits for another listing's pages. Reads answered from what
+// this process already read (a creation guard after its plan-time check, a second Read from the
+// same page) cost nothing and are not counted again.
+//
+// What this process wrote wins: no page or GET requested before a write answers for that object
+// after it. A Read (a refresh) reads afresh what this process wrote, or read with a GET; a Latest
+// (a plan-time check, a creation guard) takes what this process last read or wrote of it.
 package readcache
 
 import (
@@ -81,14 +85,34 @@ type entry[T any] struct {
 	present bool
 	// asOf is the Cache's write count when the value was requested, or written.
 	asOf uint64
+	// page is set for a value a listing page brought: it answers Reads too, the others (a GET's,
+	// a write's) only Latest.
+	page bool
 	// claimed is set once a Read has taken the value: the first Read a page answers counts for the
 	// listing, and later ones reuse the value without counting.
 	claimed bool
 }
 
-// Get reads object id of org: from what this process read or wrote of it since its last write,
-// else by the rule above.
-func (c *Cache[T]) Get(ctx context.Context, org, id string) (T, error) {
+// answers reports whether e answers a Read, or with latest a Latest.
+func (e entry[T]) answers(latest bool) bool {
+	return e.present && (e.page || latest)
+}
+
+// Read reads object id of org as the API holds it: from a page of its listing, by the rule above,
+// else with a GET of its own. What this process wrote of it, or read with a GET, does not answer a
+// Read: the object may have changed since, and a Read is a refresh.
+func (c *Cache[T]) Read(ctx context.Context, org, id string) (T, error) {
+	return c.get(ctx, org, id, false)
+}
+
+// Latest is object id of org as this process last read or wrote it, else what Read reads: what a
+// plan-time check or a creation guard takes, after the Read or the plan-time check before it (a
+// read once is not read again) or the write of this process since.
+func (c *Cache[T]) Latest(ctx context.Context, org, id string) (T, error) {
+	return c.get(ctx, org, id, true)
+}
+
+func (c *Cache[T]) get(ctx context.Context, org, id string, latest bool) (T, error) {
 	resolved, err := c.src.Resolve(ctx, org)
 	if err != nil {
 		// Nothing known can be matched to an organization that cannot be resolved: read afresh.
@@ -96,7 +120,7 @@ func (c *Cache[T]) Get(ctx context.Context, org, id string) (T, error) {
 	}
 	c.mu.Lock()
 	l := c.listing(resolved)
-	if e, ok := l.known[id]; ok && e.present && e.claimed {
+	if e, ok := l.known[id]; ok && e.answers(latest) && e.claimed {
 		c.mu.Unlock()
 		return e.value, nil
 	}
@@ -108,7 +132,7 @@ func (c *Cache[T]) Get(ctx context.Context, org, id string) (T, error) {
 		c.mu.Unlock()
 	}()
 	for {
-		if v, ok := l.take(id); ok {
+		if v, ok := l.take(id, latest); ok {
 			c.mu.Unlock()
 			return v, nil
 		}
@@ -130,7 +154,7 @@ func (c *Cache[T]) Get(ctx context.Context, org, id string) (T, error) {
 	v, err := c.src.Get(ctx, org, id)
 	if err == nil {
 		c.mu.Lock()
-		l.keep(id, v, asOf, true)
+		l.keep(id, v, asOf, false)
 		c.mu.Unlock()
 	}
 	return v, err
@@ -196,11 +220,11 @@ func (c *Cache[T]) listing(org string) *listing[T] {
 	return l
 }
 
-// take returns object id when a page, a GET or a write has brought it, and counts the Read as
-// answered by the listing when it is the first to take a page's value.
-func (l *listing[T]) take(id string) (T, bool) {
+// take returns object id when it is known as a Read (or with latest, a Latest) takes it, and counts
+// the Read as answered by the listing when it is the first to take a page's value.
+func (l *listing[T]) take(id string, latest bool) (T, bool) {
 	e, ok := l.known[id]
-	if !ok || !e.present {
+	if !ok || !e.answers(latest) {
 		var zero T
 		return zero, false
 	}
@@ -212,14 +236,15 @@ func (l *listing[T]) take(id string) (T, bool) {
 	return e.value, true
 }
 
-// keep records v, the answer for object id to a request made when the write count was asOf,
-// unless this process has written the object since: the write wins.
-func (l *listing[T]) keep(id string, v T, asOf uint64, claimed bool) {
+// keep records v, the answer for object id to a request made when the write count was asOf (a
+// page's, or a GET's, which a Read claims at once), unless this process has written the object
+// since: the write wins.
+func (l *listing[T]) keep(id string, v T, asOf uint64, page bool) {
 	e, ok := l.known[id]
 	if ok && e.asOf > asOf {
 		return
 	}
-	l.known[id] = entry[T]{value: v, present: true, asOf: asOf, claimed: claimed || (ok && e.present && e.claimed)}
+	l.known[id] = entry[T]{value: v, present: true, asOf: asOf, page: page, claimed: !page || (ok && e.present && e.claimed)}
 }
 
 // startFetch requests the next n pages of l, on behalf of every Read waiting for them.
@@ -237,7 +262,7 @@ func (c *Cache[T]) startFetch(ctx context.Context, l *listing[T], n int) {
 			l.failed = true
 		} else {
 			for _, item := range items {
-				l.keep(c.src.ID(item), item, asOf, false)
+				l.keep(c.src.ID(item), item, asOf, true)
 			}
 			l.complete = last
 		}

@@ -12,9 +12,20 @@ import (
 
 const latency = 50 * time.Millisecond
 
-// readAll reads ids of org through c with `parallelism` workers, as Terraform's walk does, and
+// readAll reads ids of org through c with `parallelism` workers, as Terraform's refresh does, and
 // checks that each Read got its object (or, for ids in missing, a 404).
 func readAll(t *testing.T, c *Cache[obj], org string, ids []string, parallelism int, missing ...string) {
+	t.Helper()
+	readAllWith(t, c.Read, org, ids, parallelism, missing...)
+}
+
+// checkAll is readAll for plan-time checks or creation guards, which take the latest.
+func checkAll(t *testing.T, c *Cache[obj], org string, ids []string, parallelism int) {
+	t.Helper()
+	readAllWith(t, c.Latest, org, ids, parallelism)
+}
+
+func readAllWith(t *testing.T, read func(ctx context.Context, org, id string) (obj, error), org string, ids []string, parallelism int, missing ...string) {
 	t.Helper()
 	absent := map[string]bool{}
 	for _, id := range missing {
@@ -25,7 +36,7 @@ func readAll(t *testing.T, c *Cache[obj], org string, ids []string, parallelism 
 	for range parallelism {
 		wg.Go(func() {
 			for id := range work {
-				got, err := c.Get(t.Context(), org, id)
+				got, err := read(t.Context(), org, id)
 				switch {
 				case absent[id] && !errors.Is(err, errNotFound):
 					t.Errorf("read of the missing %s: %v, %v; want a 404", id, got, err)
@@ -147,7 +158,7 @@ func TestCache_forgetWinsOverAPageRequestedBefore(t *testing.T) {
 				version := f.change("org_parent", left, true) // the leave acts and lands
 				c.Forget(t.Context(), spelling, left)
 				wg.Wait() // the page has landed, with the object as it was before the leave
-				got, err := c.Get(t.Context(), "org_parent", left)
+				got, err := c.Read(t.Context(), "org_parent", left)
 				if err != nil || got.Version != version {
 					t.Errorf("read after the leave: %v, %v; want version %d, read afresh", got, err, version)
 				}
@@ -156,8 +167,8 @@ func TestCache_forgetWinsOverAPageRequestedBefore(t *testing.T) {
 	}
 }
 
-// What this process wrote (Record) wins over a page requested before the write landed, and
-// answers the Reads after it without a request.
+// What this process wrote (Record) wins over a page requested before the write landed: it answers
+// the checks and guards after it without a request, and a Read (a refresh) reads afresh.
 func TestCache_recordWinsOverAPageRequestedBefore(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f, c, ids := parentOrganization(80)
@@ -170,12 +181,18 @@ func TestCache_recordWinsOverAPageRequestedBefore(t *testing.T) {
 		c.Record(t.Context(), "c", obj{ID: joined, Version: version})
 		wg.Wait()
 		before := f.requestsOf("org_parent")
-		got, err := c.Get(t.Context(), "org_parent", joined)
+		got, err := c.Latest(t.Context(), "org_parent", joined)
 		if err != nil || got.Version != version {
-			t.Errorf("read after the join: %v, %v; want the join's answer, version %d", got, err, version)
+			t.Errorf("check after the join: %v, %v; want the join's answer, version %d", got, err, version)
 		}
 		if after := f.requestsOf("org_parent"); after != before {
-			t.Errorf("the read after the join made %d requests, want none", after-before)
+			t.Errorf("the check after the join made %d requests, want none", after-before)
+		}
+		if got, err := c.Read(t.Context(), "org_parent", joined); err != nil || got.Version != version {
+			t.Errorf("read after the join: %v, %v; want version %d, read afresh", got, err, version)
+		}
+		if after := f.requestsOf("org_parent"); after != before+1 {
+			t.Errorf("the read after the join made %d requests, want its GET", after-before)
 		}
 	})
 }
@@ -196,27 +213,34 @@ func TestCache_writeToAnUnresolvedOrganizationForgetsEverywhere(t *testing.T) {
 		readAll(t, c, "org_parent", ids[:3], 3)
 		version := f.change("org_parent", ids[1], true)
 		c.Record(t.Context(), "c", obj{ID: ids[1], Version: 99})
-		got, err := c.Get(t.Context(), "org_parent", ids[1])
+		got, err := c.Latest(t.Context(), "org_parent", ids[1])
 		if err != nil || got.Version != version {
-			t.Errorf("read after a write under an unresolved organization: %v, %v; want version %d, read afresh", got, err, version)
+			t.Errorf("check after a write under an unresolved organization: %v, %v; want version %d, read afresh", got, err, version)
 		}
 		// A Read under the unresolved organization reads afresh.
-		if got, err := c.Get(t.Context(), "c", ids[2]); err != nil || got.ID != ids[2] {
+		if got, err := c.Read(t.Context(), "c", ids[2]); err != nil || got.ID != ids[2] {
 			t.Errorf("read under the unresolved organization: %v, %v", got, err)
 		}
 	})
 }
 
-// A Read answered once answers the checks and guards after it without a request, and counts
-// once for the listing.
+// A Read or check answered once answers the checks and guards after it without a request, and
+// counts once for the listing; a Read (a refresh) reads afresh what a check read with a GET.
 func TestCache_readOnceAnswersTheChecksAfterIt(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f, c, ids := parentOrganization(50)
-		readAll(t, c, "org_parent", ids[:1], 1) // a lone check: one GET
-		readAll(t, c, "org_parent", ids[:1], 1) // its guard: nothing
+		checkAll(t, c, "org_parent", ids[:1], 1) // a lone check: one GET
+		checkAll(t, c, "org_parent", ids[:1], 1) // its guard: nothing
+		if got := f.requestsOf("org_parent"); got != 1 {
+			t.Fatalf("a check and its guard made %d requests, want one GET", got)
+		}
+		readAll(t, c, "org_parent", ids[:1], 1)
+		if got := f.requestsOf("org_parent"); got != 2 {
+			t.Fatalf("a Read after them made %d requests, want its own GET", got-1)
+		}
 		readAll(t, c, "org_parent", ids[1:11], 10)
 		requests, reads := f.requestsOf("org_parent"), c.listings["org_parent"].reads
-		readAll(t, c, "org_parent", ids[:11], 10) // the guards
+		checkAll(t, c, "org_parent", ids[:11], 10) // the guards
 		if f.requestsOf("org_parent") != requests || c.listings["org_parent"].reads != reads {
 			t.Errorf("the guards after the checks made %d requests and counted %d Reads, want none",
 				f.requestsOf("org_parent")-requests, c.listings["org_parent"].reads-reads)
@@ -224,7 +248,7 @@ func TestCache_readOnceAnswersTheChecksAfterIt(t *testing.T) {
 	})
 }
 
-// With batching off, each Read is one GET, and what a write answered still answers the Reads
+// With batching off, each Read is one GET, and what a write answered still answers the checks
 // after it.
 func TestCache_unbatched(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -236,8 +260,8 @@ func TestCache_unbatched(t *testing.T) {
 			t.Errorf("%d requests for %d Reads, want one GET each", got, len(ids))
 		}
 		c.Record(t.Context(), "org_parent", obj{ID: "joined", Version: 3})
-		if got, err := c.Get(t.Context(), "org_parent", "joined"); err != nil || got.Version != 3 {
-			t.Errorf("read after a write: %v, %v", got, err)
+		if got, err := c.Latest(t.Context(), "org_parent", "joined"); err != nil || got.Version != 3 {
+			t.Errorf("check after a write: %v, %v", got, err)
 		}
 	})
 }
@@ -251,7 +275,7 @@ func TestCache_cancelledReadReturns(t *testing.T) {
 		var wg sync.WaitGroup
 		var errs [2]error
 		for i, id := range ids[10:12] {
-			wg.Go(func() { _, errs[i] = c.Get(ctx, "org_parent", id) })
+			wg.Go(func() { _, errs[i] = c.Read(ctx, "org_parent", id) })
 		}
 		time.Sleep(latency / 2)
 		cancel()
