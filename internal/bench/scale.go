@@ -126,6 +126,12 @@ func (r *scaleReport) markdown() string {
 	w("- The apply's requests by route: %s.", routes(r.apply))
 	w("- The refresh's requests by route: %s.", routes(r.refresh))
 	w("- Peak RSS is the largest `VmHWM` of any provider process, and of the terraform process, during the run.")
+	pages := (n + subOrgPageSize - 1) / subOrgPageSize
+	w("- The request bars ask more than the read cache's bound (per listing, requests <= reads + 1) lets any rule")
+	w("  promise: until a read has been answered, only the listing's first page may be fetched, and Terraform reads")
+	w("  in an order unrelated to the listing's, so a read finds its object on that page about once in %d. The", pages)
+	w("  GETs spent before the pages pay for themselves are chance's share; the apply pays it twice, in its plan's")
+	w("  checks and in its creation guards (two provider processes).")
 	w("")
 	writeBars(w, r.bars())
 	return sb.String()
