@@ -167,10 +167,11 @@ func TestQuickRun(t *testing.T) {
 	if tf := os.Getenv("TF_ACC_TERRAFORM_PATH"); tf != "" {
 		args = append(args, "-terraform", tf)
 	}
-	rep, err := run(t.Context(), args, io.Discard)
+	result, err := run(t.Context(), args, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
+	rep := result.(*report)
 	for _, b := range rep.missedBars() {
 		if !b.timing {
 			t.Errorf("bar missed: %s (measured %s)", b.name, b.measured)
@@ -178,5 +179,86 @@ func TestQuickRun(t *testing.T) {
 	}
 	if got := rep.unbatched.requests(); got < int64(rep.opts.resources) {
 		t.Errorf("with batch_reads = false the refresh made %d requests, want at least one per resource (%d)", got, rep.opts.resources)
+	}
+}
+
+func TestParseOptions_scale(t *testing.T) {
+	o, err := parseOptions([]string{"-scale"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !o.scale || o.resources != 5000 || o.latency != 20*time.Millisecond {
+		t.Errorf("-scale gave %+v, want 5000 memberships at 20ms", o)
+	}
+	if o, err = parseOptions([]string{"-scale", "-n", "301", "-latency", "5ms"}, io.Discard); err != nil || o.resources != 301 || o.latency != 5*time.Millisecond {
+		t.Errorf("-scale -n 301 -latency 5ms gave %+v, %v", o, err)
+	}
+}
+
+// scaleResult is a scale run whose every figure meets the bar, for tests to spoil one at a time.
+func scaleResult() *scaleReport {
+	s := func(requests int64) sample {
+		return sample{elapsed: time.Minute, requests: requests, peakRSS: 200 << 20, terraformPeakRSS: 300 << 20,
+			byRoute: map[string]int64{"GET /orgs/{org_id}/orgs": requests}}
+	}
+	return &scaleReport{
+		opts:    options{resources: 5000, latency: 20 * time.Millisecond, scale: true, args: []string{"-scale"}},
+		apply:   measured("apply", 5000, s(5200)),
+		refresh: measured("refresh", 5000, s(90)),
+	}
+}
+
+func TestScaleBars(t *testing.T) {
+	if m := missed(scaleResult().bars()); len(m) != 0 {
+		t.Fatalf("a scale run within the bar misses %+v", m)
+	}
+	for name, tc := range map[string]struct {
+		spoil func(r *scaleReport)
+		bar   string
+	}{
+		"refresh requests": {func(r *scaleReport) { r.refresh.samples[0].requests = 101 }, "refresh plan of 5000 memberships at most 0.02"},
+		"apply requests":   {func(r *scaleReport) { r.apply.samples[0].requests = 5251 }, "apply of 5000 memberships at most 1.05"},
+		"provider memory":  {func(r *scaleReport) { r.refresh.samples[0].peakRSS = 300 << 20 }, "refresh: the provider's peak RSS below Terraform's"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			r := scaleResult()
+			tc.spoil(r)
+			m := missed(r.bars())
+			if len(m) != 1 || !strings.Contains(m[0].name, tc.bar) {
+				t.Errorf("missed %+v, want only the bar %q", m, tc.bar)
+			}
+		})
+	}
+}
+
+// make bench-scale writes its section of BENCHMARKS.md and nothing else; make bench rewrites the
+// rest and keeps that section.
+func TestScaleSection(t *testing.T) {
+	section := scaleResult().markdown()
+	if !strings.HasPrefix(section, scaleHeading+"\n") || !strings.Contains(section, "| apply | 60.00 s | 5200 | 1.040 | 200 MiB | 300 MiB |") {
+		t.Fatalf("the scale section:\n%s", section)
+	}
+	bench := quickReport()
+	first := bench.document("")
+	if strings.Contains(first, scaleHeading) {
+		t.Fatalf("make bench wrote a scale section of its own:\n%s", first)
+	}
+	withScale := scaleResult().document(first)
+	if !strings.HasPrefix(withScale, first[:len(first)-1]) || !strings.HasSuffix(withScale, section) {
+		t.Fatalf("make bench-scale changed more than its section:\n%s", withScale)
+	}
+	if again := bench.document(withScale); again != withScale {
+		t.Errorf("make bench after make bench-scale dropped or changed the scale section:\n%s", again)
+	}
+	newer := scaleResult()
+	newer.refresh.samples[0].requests = 95
+	replaced := newer.document(withScale)
+	if strings.Count(replaced, scaleHeading) != 1 || !strings.Contains(replaced, "| refresh | 60.00 s | 95 |") {
+		t.Errorf("a second make bench-scale did not replace the section:\n%s", replaced)
+	}
+	// A section in the middle of the file is replaced in place.
+	middle := "# Benchmarks\n\n" + section + "\n## Later\n\ntext\n"
+	if got := newer.document(middle); got != "# Benchmarks\n\n"+newer.markdown()+"\n## Later\n\ntext\n" {
+		t.Errorf("replacing a section in the middle gave:\n%s", got)
 	}
 }

@@ -11,7 +11,10 @@
 //   - the refresh with batch_reads = false, and with the emulator limited to 500 requests a minute;
 //   - the invent_sub_orgs data source over many sub-organizations.
 //
-// It exits non-zero when a figure misses the bar the performance issue sets, naming which.
+// With -scale (`make bench-scale`) it measures instead an apply and a refreshing plan of 5,000
+// memberships, one run of each (scale.go), and writes that section of BENCHMARKS.md only.
+//
+// It exits non-zero when a figure misses the bar the performance issues set, naming which.
 package main
 
 import (
@@ -36,19 +39,26 @@ func main() {
 func benchMain() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	report, err := run(ctx, os.Args[1:], os.Stderr)
+	result, err := run(ctx, os.Args[1:], os.Stderr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		return 1
 	}
-	missed := report.missedBars()
-	for _, b := range missed {
+	missedBars := missed(result.bars())
+	for _, b := range missedBars {
 		fmt.Fprintf(os.Stderr, "bench: bar missed: %s (measured %s)\n", b.name, b.measured)
 	}
-	if len(missed) > 0 {
+	if len(missedBars) > 0 {
 		return 1
 	}
 	return 0
+}
+
+// judged is what one benchmark run measured, as its bars and BENCHMARKS.md see it.
+type judged interface {
+	bars() []bar
+	// document is BENCHMARKS.md with this run's figures, made from the current file's text.
+	document(current string) string
 }
 
 // options are the command's flags.
@@ -64,6 +74,7 @@ type options struct {
 	terraform         string
 	keep              bool
 	quick             bool
+	scale             bool
 	args              []string // as given, for the report
 }
 
@@ -82,12 +93,21 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.terraform, "terraform", "", "the terraform CLI; default: terraform on PATH")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (configurations, logs, state) and print its path")
 	fs.BoolVar(&o.quick, "quick", false, "smoke run: one run of each, 1,000 sub-organizations for the data source, no report file unless -out is given; the resources stay as many as the request bars name (-n)")
+	fs.BoolVar(&o.scale, "scale", false, "measure at scale instead (make bench-scale): one apply and one refreshing plan of -n memberships (default 5000) at -latency (default 20ms); writes the scale section of -out")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if o.scale {
+		if !set["n"] {
+			o.resources = 5000
+		}
+		if !set["latency"] {
+			o.latency = 20 * time.Millisecond
+		}
+	}
 	if o.quick {
-		set := map[string]bool{}
-		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		quick := map[string]func(){
 			"suborgs":    func() { o.dataSourceSubOrgs = 1000 },
 			"runs":       func() { o.runs = 1 },
@@ -103,7 +123,9 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	switch {
 	case fs.NArg() > 0:
 		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
-	case o.resources < 2 || o.resources%2 != 0:
+	case o.scale && o.resources < 1:
+		return o, fmt.Errorf("-n must be at least 1, got %d", o.resources)
+	case !o.scale && (o.resources < 2 || o.resources%2 != 0):
 		return o, fmt.Errorf("-n must be an even number of at least 2, got %d", o.resources)
 	case o.exclusiveMembers < 2:
 		return o, fmt.Errorf("-members must be at least 2, got %d", o.exclusiveMembers)
@@ -113,9 +135,9 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-// run runs the whole benchmark and returns its report, already printed to progress and written to
-// the -out file.
-func run(ctx context.Context, args []string, progress io.Writer) (*report, error) {
+// run runs the benchmark args ask for and returns what it measured, already printed to progress
+// and written to the -out file.
+func run(ctx context.Context, args []string, progress io.Writer) (judged, error) {
 	opts, err := parseOptions(args, progress)
 	if err != nil {
 		return nil, err
@@ -151,25 +173,32 @@ func run(ctx context.Context, args []string, progress io.Writer) (*report, error
 		return nil, err
 	}
 	b := &bench{opts: opts, bins: bins, tf: tf, tmp: tmp, logf: logf}
-	rep, err := b.measureAll(ctx)
+	var result judged
+	if opts.scale {
+		result, err = b.measureScale(ctx)
+	} else {
+		result, err = b.measureAll(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
-	rep.machine = describeMachine(tf)
-	md := rep.markdown()
 	fmt.Fprintln(progress)
-	fmt.Fprint(progress, md)
+	fmt.Fprint(progress, result.document(""))
 	if opts.out != "" {
 		path := opts.out
 		if !strings.HasPrefix(path, "/") {
 			path = root + "/" + path
 		}
-		if err := os.WriteFile(path, []byte(md), 0o644); err != nil {
+		current, err := os.ReadFile(path)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+		if err := os.WriteFile(path, []byte(result.document(string(current))), 0o644); err != nil {
 			return nil, err
 		}
 		logf("wrote %s", path)
 	}
-	return rep, nil
+	return result, nil
 }
 
 // moduleRoot is the directory of the repository's go.mod, so that the command works from anywhere

@@ -37,6 +37,7 @@ func (b *bench) measureAll(ctx context.Context) (*report, error) {
 	if err := b.measureExclusive(ctx, rep); err != nil {
 		return nil, err
 	}
+	rep.machine = describeMachine(b.tf)
 	return rep, nil
 }
 
@@ -267,7 +268,7 @@ func (b *bench) sample(ctx context.Context, emu *emulatorProcess, m *measurement
 	if err != nil {
 		return err
 	}
-	s := sample{elapsed: res.elapsed, peakRSS: res.peakRSS}
+	s := sample{elapsed: res.elapsed, peakRSS: res.peakRSS, terraformPeakRSS: res.terraformPeakRSS}
 	if emu != nil {
 		stats, err := emu.stats(ctx)
 		if err != nil {

@@ -26,11 +26,13 @@ const (
 
 // sample is one run of one measurement.
 type sample struct {
-	elapsed     time.Duration
-	peakRSS     int64 // bytes; 0 when no provider process ran
-	requests    int64
-	rateLimited int64
-	byRoute     map[string]int64
+	elapsed time.Duration
+	peakRSS int64 // bytes; 0 when no provider process ran
+	// terraformPeakRSS is the terraform process's, in bytes.
+	terraformPeakRSS int64
+	requests         int64
+	rateLimited      int64
+	byRoute          map[string]int64
 	// providerRead is the data source's own read and providerServed the provider's whole ReadDataSource
 	// around it, request to response, as the provider logged them; 0 for other runs.
 	providerRead, providerServed time.Duration
@@ -233,13 +235,18 @@ func (r *report) bars() []bar {
 }
 
 func (r *report) missedBars() []bar {
-	var missed []bar
-	for _, b := range r.bars() {
+	return missed(r.bars())
+}
+
+// missed are the bars of bars not met.
+func missed(bars []bar) []bar {
+	var out []bar
+	for _, b := range bars {
 		if !b.met {
-			missed = append(missed, b)
+			out = append(out, b)
 		}
 	}
-	return missed
+	return out
 }
 
 // markdown is the report as BENCHMARKS.md.
@@ -297,16 +304,34 @@ func (r *report) markdown() string {
 	w("")
 	w("## The bar")
 	w("")
+	writeBars(w, r.bars())
+	return sb.String()
+}
+
+// writeBars writes bars as a table, each with its verdict.
+func writeBars(w func(format string, args ...any), bars []bar) {
 	w("| Bar | Measured | |")
 	w("|---|---:|---|")
-	for _, b := range r.bars() {
-		verdict := "met"
-		if !b.met {
-			verdict = "**missed**"
-		}
-		w("| %s | %s | %s |", b.name, b.measured, verdict)
+	for _, b := range bars {
+		w("| %s | %s | %s |", b.name, b.measured, verdict(b))
 	}
-	return sb.String()
+}
+
+// document is BENCHMARKS.md as this run writes it: its report, and the scale section of the current
+// file (make bench-scale writes that one) kept at the end.
+func (r *report) document(current string) string {
+	md := r.markdown()
+	if start, end, ok := scaleSectionAt(current); ok {
+		md += "\n" + strings.TrimRight(current[start:end], "\n") + "\n"
+	}
+	return md
+}
+
+func verdict(b bar) string {
+	if b.met {
+		return "met"
+	}
+	return "**missed**"
 }
 
 func (r *report) requestCell(m *measurement) string {

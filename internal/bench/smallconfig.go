@@ -162,6 +162,7 @@ func (sc *smallConfigReport) markdown(w func(format string, args ...any)) {
 		w("| %s | %d | %s | %.2fx | %d: %s |", m.label, len(m.samples), seconds(m.median()), pairedRatio(m, sc.unbatched), m.requests(), routes(m))
 	}
 	w("")
-	w("- A lone Read of an organization makes its own GET at once: a listing page is fetched only when Reads")
-	w("  come together or the Reads it answers pay for it, and the space link is never in the organization's listing.")
+	w("- A read alone in its listing makes its own GET at once: a page is fetched only for a read that has company")
+	w("  in its listing, and only as far as the reads it answers pay for it; the space link is never in the")
+	w("  organization's listing.")
 }

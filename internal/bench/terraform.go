@@ -21,12 +21,14 @@ const rssPollInterval = 50 * time.Millisecond
 // terraformCLI runs the terraform CLI with a CLI configuration whose dev_overrides point at the
 // provider just built, so no configuration is ever initialised.
 type terraformCLI struct {
-	path     string
-	version  string
-	provider string   // the provider binary, whose processes are sampled for memory
-	env      []string // the environment of every run, before its own additions
-	logDir   string
-	runs     int // numbers the log files
+	path string
+	// executable is path with its symbolic links resolved: the name its processes run under.
+	executable string
+	version    string
+	provider   string   // the provider binary, whose processes are sampled for memory
+	env        []string // the environment of every run, before its own additions
+	logDir     string
+	runs       int // numbers the log files
 }
 
 func newTerraform(ctx context.Context, path string, bins binaries, tmp string) (*terraformCLI, error) {
@@ -45,9 +47,14 @@ func newTerraform(ctx context.Context, path string, bins binaries, tmp string) (
 	if err := os.MkdirAll(logDir, 0o755); err != nil {
 		return nil, err
 	}
+	executable, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return nil, fmt.Errorf("resolving %s: %w", path, err)
+	}
 	tf := &terraformCLI{
-		path:     path,
-		provider: bins.provider,
+		path:       path,
+		executable: executable,
+		provider:   bins.provider,
 		env: append(os.Environ(), "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1",
 			"CHECKPOINT_DISABLE=1", "TF_LOG=", "TF_INPUT=0"),
 		logDir: logDir,
@@ -69,8 +76,10 @@ func newTerraform(ctx context.Context, path string, bins binaries, tmp string) (
 // tfRun is what one terraform command cost.
 type tfRun struct {
 	elapsed time.Duration
-	peakRSS int64  // bytes: the largest high-water RSS of any provider process during the run
-	logPath string // the run's output (and the provider's log, when TF_LOG_PROVIDER is set)
+	peakRSS int64 // bytes: the largest high-water RSS of any provider process during the run
+	// terraformPeakRSS is the high-water RSS of the terraform process, in bytes.
+	terraformPeakRSS int64
+	logPath          string // the run's output (and the provider's log, when TF_LOG_PROVIDER is set)
 }
 
 // errPlanHasChanges is what a plan run with -detailed-exitcode reports for exit code 2.
@@ -93,13 +102,14 @@ func (tf *terraformCLI) run(ctx context.Context, dir string, env []string, args 
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 
 	stopSampling := make(chan struct{})
-	peak := make(chan int64, 1)
-	go func() { peak <- samplePeakRSS(tf.provider, stopSampling) }()
+	providerPeak, terraformPeak := make(chan int64, 1), make(chan int64, 1)
+	go func() { providerPeak <- samplePeakRSS(tf.provider, stopSampling) }()
+	go func() { terraformPeak <- samplePeakRSS(tf.executable, stopSampling) }()
 	start := time.Now()
 	runErr := cmd.Run()
 	res := tfRun{elapsed: time.Since(start), logPath: logPath}
 	close(stopSampling)
-	res.peakRSS = <-peak
+	res.peakRSS, res.terraformPeakRSS = <-providerPeak, <-terraformPeak
 
 	var exit *exec.ExitError
 	switch {

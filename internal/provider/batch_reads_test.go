@@ -3,7 +3,10 @@ package provider
 import (
 	"fmt"
 	"maps"
+	"net/http"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -177,7 +180,8 @@ resource "invent_invite_link" "space" {
 
 // A link created outside Terraform shows up in the listing but is no resource's; a managed link
 // revoked outside Terraform is missing from the listing, so its Read falls back to one GET, which
-// 404s: the link leaves the state and the plan creates it again.
+// 404s: the link leaves the state and the plan creates it again. Whether the three Reads meet
+// (and so fetch the listing) is the scheduler's to decide: the cost is checked against the bound.
 func TestAccBatchReads_linksChangedOutsideTerraform(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	emu := env.needsEmulator(t)
@@ -209,7 +213,7 @@ func TestAccBatchReads_linksChangedOutsideTerraform(t *testing.T) {
 				},
 				RefreshState: true,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectLinkRequests(emu, 0),
+					expectLinkReadsCost(emu, 3, 0),
 					inviteLinkIDsAre(managed),
 				),
 				RefreshPlanChecks: resource.RefreshPlanChecks{
@@ -226,7 +230,7 @@ func TestAccBatchReads_linksChangedOutsideTerraform(t *testing.T) {
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
 				Check: resource.ComposeAggregateTestCheckFunc(
-					expectLinkRequests(emu, 1),
+					expectLinkReadsCost(emu, 3, 1),
 					inviteLinkIDsAre(managed, revokedKey),
 				),
 				RefreshPlanChecks: resource.RefreshPlanChecks{
@@ -255,19 +259,22 @@ func TestAccBatchReads_linksChangedOutsideTerraform(t *testing.T) {
 	})
 }
 
-// expectLinkRequests checks that a refresh of the three links read the listing once, and made the
-// GETs of links the listing lacks (gets) and at most one more: the first Read's, when it arrives alone.
-// A link that those GETs find gone leaves the state only once GET /users/me has shown that the base
-// URL speaks the API (objectGone): then that is asked once too.
-func expectLinkRequests(emu *emulator.Server, gets int64) resource.TestCheckFunc {
+// expectLinkReadsCost checks the requests of a refresh of `reads` organization links, all of them
+// on the listing's first page: at most that page, at least `gets` GETs (those of links the listing
+// lacks), and no more requests than one per Read plus one. A link that those GETs find gone leaves
+// the state only once GET /users/me has shown that the base URL speaks the API (objectGone): then
+// that is asked once too, and only then.
+func expectLinkReadsCost(emu *emulator.Server, reads, gets int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		got := maps.Clone(emu.Stats().ByRoute)
 		if want := min(gets, 1); got[routeCurrentUser] != want {
 			return fmt.Errorf("requests by route: %v; want %d × %s", got, want, routeCurrentUser)
 		}
 		delete(got, routeCurrentUser)
-		if len(got) > 2 || got[routeListInviteLinks] != 1 || got[routeGetInviteLink] < gets || got[routeGetInviteLink] > gets+1 {
-			return fmt.Errorf("requests by route: %v; want one listing and %d or %d GETs", got, gets, gets+1)
+		pages, getsMade := got[routeListInviteLinks], got[routeGetInviteLink]
+		if len(got) > 2 || pages > 1 || getsMade < gets || pages+getsMade > reads+1 {
+			return fmt.Errorf("requests by route: %v; want at most one listing page, at least %d GETs and at most %d requests",
+				got, gets, reads+1)
 		}
 		return nil
 	}
@@ -312,4 +319,66 @@ func inviteLinkExists(t *testing.T, env *testEnv, id *string) resource.TestCheck
 		_, err := env.Admin.GetInviteLink(testContext(t), env.OrgID, *id)
 		return err
 	}
+}
+
+// `apply -replace` of one membership beside 40 creates of the same parent, all at once
+// (-parallelism=50): the replacement leaves the sub-organization, then joins it again, while the
+// other creates' guards read the parent's listing. The leave and the listing's pages are slowed down
+// so that a page is answered before the leave acts and lands after it. The leave must win over that page, or the join's guard sees
+// the membership from before the leave, refuses ("Already a member") and leaves the admin without
+// it. plan_checks is off, so that the guards alone read the listing, during the apply: the plan-time
+// check of a replacement's create half is another matter (it refuses the membership being replaced).
+func TestAccBatchReads_replaceBesideConcurrentCreates(t *testing.T) {
+	const before, after = 40, 80
+	// A page is answered at once and delivered 2 s later; a leave acts after 1 s.
+	slowed := func(next http.Handler) http.Handler {
+		late := answerDelay(next, 2*time.Second)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.Method == http.MethodDelete:
+				time.Sleep(time.Second)
+			case r.Method == http.MethodGet && r.URL.Query().Has("page"):
+				late.ServeHTTP(w, r)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	env := newTestEnvThrough(t, emulator.Options{GeneratedSubOrgs: after}, slowed)
+	const replaced = "invent_sub_org_membership.bulk[7]" // org_gen_00008, role MANAGER
+	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
+	memberships := func(n int) string {
+		return fmt.Sprintf(`
+provider "invent" {
+  plan_checks = false
+}
+
+resource "invent_sub_org_membership" "bulk" {
+  count      = %d
+  org_id     = %q
+  sub_org_id = format("org_gen_%%05d", count.index + 1)
+  role       = element(["DEVELOPER", "MANAGER", "STAFF"], count.index)
+}
+`, n, env.OrgID)
+	}
+	ws.writeConfig(memberships(before))
+	ws.mustRun("apply", "-auto-approve")
+	memberID := ws.stateResources("invent_sub_org_membership")[7]["member_id"]
+
+	ws.writeConfig(memberships(after))
+	run := ws.mustRun("apply", "-auto-approve", "-parallelism=50", "-replace="+replaced)
+	if !strings.Contains(run.stdout, fmt.Sprintf("Apply complete! Resources: %d added, 0 changed, 1 destroyed.", after-before+1)) {
+		t.Fatalf("the apply did not replace one membership and add %d:\n%s", after-before, run)
+	}
+	mustCheck(t, checkRoleIn(t, env, "org_gen_00008", "MANAGER"))
+	if got := ws.stateResources("invent_sub_org_membership")[7]["member_id"]; got == memberID {
+		t.Errorf("%s kept member_id %v: it was not replaced", replaced, got)
+	}
+	ws.expectNoChanges()
+	ws.mustRun("destroy", "-auto-approve")
+	subOrgIDs := make([]string, after)
+	for i := range subOrgIDs {
+		subOrgIDs[i] = fmt.Sprintf("org_gen_%05d", i+1)
+	}
+	mustCheck(t, checkNotMemberOf(t, env, subOrgIDs...))
 }

@@ -214,6 +214,7 @@ func (r *inviteLinkResource) Create(ctx context.Context, req resource.CreateRequ
 			return
 		}
 	}
+	r.data.reads.RecordInviteLink(ctx, orgID, *link)
 	plan.setFromAPI(link)
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
 	inviteLinkIdentity.record(ctx, r.data, resp.Identity, resolvedOrgID, link.ID, &resp.Diagnostics)
@@ -331,6 +332,7 @@ func (r *inviteLinkResource) Update(ctx context.Context, req resource.UpdateRequ
 			addAPIError(&resp.Diagnostics, "Cannot update the invite link", err)
 			return
 		}
+		r.data.reads.RecordInviteLink(ctx, state.OrgID.ValueString(), *link)
 		plan.Redundant = types.BoolValue(link.Redundant)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, plan)...)
@@ -355,6 +357,7 @@ func (r *inviteLinkResource) Delete(ctx context.Context, req resource.DeleteRequ
 		addAPIError(&resp.Diagnostics, "Cannot delete the invite link", err)
 		return
 	}
+	r.data.reads.ForgetInviteLink(ctx, orgID, inviteID)
 	if !existed {
 		tflog.Debug(ctx, "Invite link was already gone", map[string]any{"org_id": orgID, "invite_id": inviteID})
 	}

@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -25,16 +26,19 @@ type frameworkServer interface {
 }
 
 // protocolServer is the provider as Terraform talks to it: the plugin framework's server, except that
-// it reads invent_sub_orgs itself, and masks secrets in the log lines of what it relays.
+// it reads invent_sub_orgs itself, masks secrets in the log lines of what it relays, and gives the
+// framework the context of each RPC that Terraform sends once per resource or data source through a
+// requestContext, released when the RPC returns.
 //
 // After a data source's Read the framework walks the whole result three more times: semantic
 // equality (comparing it with the configuration as framework values), ReifyNullCollectionBlocks
 // (which resolves the schema path of every value) and the encoding of the response. For 10,000
 // sub-organizations, about a million values, that took 14 of the 15.7 seconds the provider spent on
 // the request, against 1.2 for the read itself. None of it can change a value of this schema, which
-// has no blocks and no types with semantic equality, so this server answers the read with the
-// data source's own read (readSubOrgs) and writes the state's msgpack straight from its model
-// (encodeState). The schema, validation and every other RPC stay the framework's.
+// has no blocks and no types with semantic equality, so this server answers the read itself
+// (readSubOrgs) and writes the state's msgpack straight from its model (encodeState). The schema,
+// validation and every other RPC stay the framework's; the data source's own Read, which the
+// framework requires, is the plain reference a test compares this read with.
 type protocolServer struct {
 	frameworkServer
 	provider *InventProvider
@@ -60,33 +64,115 @@ func maskSecretFields(ctx context.Context) context.Context {
 	return tflog.MaskFieldValuesWithFieldKeys(ctx, "invite_id")
 }
 
+// The RPCs that Terraform sends once per resource or data source, each through a requestContext.
+
+func (s *protocolServer) ValidateResourceConfig(ctx context.Context, req *tfprotov6.ValidateResourceConfigRequest) (*tfprotov6.ValidateResourceConfigResponse, error) {
+	return relay(ctx, req, s.frameworkServer.ValidateResourceConfig)
+}
+
+func (s *protocolServer) UpgradeResourceState(ctx context.Context, req *tfprotov6.UpgradeResourceStateRequest) (*tfprotov6.UpgradeResourceStateResponse, error) {
+	return relay(ctx, req, s.frameworkServer.UpgradeResourceState)
+}
+
+func (s *protocolServer) UpgradeResourceIdentity(ctx context.Context, req *tfprotov6.UpgradeResourceIdentityRequest) (*tfprotov6.UpgradeResourceIdentityResponse, error) {
+	return relay(ctx, req, s.frameworkServer.UpgradeResourceIdentity)
+}
+
 func (s *protocolServer) ReadResource(ctx context.Context, req *tfprotov6.ReadResourceRequest) (*tfprotov6.ReadResourceResponse, error) {
-	return s.frameworkServer.ReadResource(maskSecretFields(ctx), req)
+	return relay(maskSecretFields(ctx), req, s.frameworkServer.ReadResource)
 }
 
 func (s *protocolServer) PlanResourceChange(ctx context.Context, req *tfprotov6.PlanResourceChangeRequest) (*tfprotov6.PlanResourceChangeResponse, error) {
-	return s.frameworkServer.PlanResourceChange(maskSecretFields(ctx), req)
+	return relay(maskSecretFields(ctx), req, s.frameworkServer.PlanResourceChange)
 }
 
 func (s *protocolServer) ApplyResourceChange(ctx context.Context, req *tfprotov6.ApplyResourceChangeRequest) (*tfprotov6.ApplyResourceChangeResponse, error) {
-	return s.frameworkServer.ApplyResourceChange(maskSecretFields(ctx), req)
+	return relay(maskSecretFields(ctx), req, s.frameworkServer.ApplyResourceChange)
 }
 
 func (s *protocolServer) ImportResourceState(ctx context.Context, req *tfprotov6.ImportResourceStateRequest) (*tfprotov6.ImportResourceStateResponse, error) {
-	return s.frameworkServer.ImportResourceState(maskSecretFields(ctx), req)
+	return relay(maskSecretFields(ctx), req, s.frameworkServer.ImportResourceState)
 }
 
+func (s *protocolServer) MoveResourceState(ctx context.Context, req *tfprotov6.MoveResourceStateRequest) (*tfprotov6.MoveResourceStateResponse, error) {
+	return relay(ctx, req, s.frameworkServer.MoveResourceState)
+}
+
+func (s *protocolServer) ValidateDataResourceConfig(ctx context.Context, req *tfprotov6.ValidateDataResourceConfigRequest) (*tfprotov6.ValidateDataResourceConfigResponse, error) {
+	return relay(ctx, req, s.frameworkServer.ValidateDataResourceConfig)
+}
+
+// ListResource streams its results after it returns, so its context is not released early.
 func (s *protocolServer) ListResource(ctx context.Context, req *tfprotov6.ListResourceRequest) (*tfprotov6.ListResourceServerStream, error) {
 	return s.frameworkServer.ListResource(maskSecretFields(ctx), req)
 }
 
-// ReadDataSource reads invent_sub_orgs itself and relays every other data source to the framework.
+// relay answers req with the framework's rpc, which gets ctx through a requestContext.
+func relay[Req, Resp any](ctx context.Context, req Req, rpc func(context.Context, Req) (Resp, error)) (Resp, error) {
+	rc := newRequestContext(ctx)
+	defer rc.release()
+	return rpc(rc, req)
+}
+
+// requestContext is the context of one RPC as the plugin framework gets it. The framework keeps
+// every request's context until the provider stops (its proto6server registers a cancel function
+// per request, for StopProvider, and never lets go of it), and with the context everything it
+// holds: terraform-plugin-go's loggers, the gRPC metadata, about 25 KB per request. That is 400 MB
+// after an apply of 5,000 memberships, more than Terraform itself holds. So the framework gets this
+// shell, which answers as the request's context while the RPC runs and forgets it once the RPC has
+// returned: what the framework keeps of a request is then the shell alone. A goroutine the RPC
+// left running (a listing page fetched for several reads) then finds no logger and logs nothing.
+type requestContext struct {
+	ctx         atomic.Pointer[context.Context] // nil once released
+	done        <-chan struct{}
+	deadline    time.Time
+	hasDeadline bool
+}
+
+func newRequestContext(ctx context.Context) *requestContext {
+	rc := &requestContext{done: ctx.Done()}
+	rc.deadline, rc.hasDeadline = ctx.Deadline()
+	rc.ctx.Store(&ctx)
+	return rc
+}
+
+// release forgets the request's context.
+func (rc *requestContext) release() { rc.ctx.Store(nil) }
+
+func (rc *requestContext) Deadline() (time.Time, bool) { return rc.deadline, rc.hasDeadline }
+
+func (rc *requestContext) Done() <-chan struct{} { return rc.done }
+
+func (rc *requestContext) Err() error {
+	if ctx := rc.ctx.Load(); ctx != nil {
+		return (*ctx).Err()
+	}
+	select {
+	case <-rc.done:
+		if rc.hasDeadline && !time.Now().Before(rc.deadline) {
+			return context.DeadlineExceeded
+		}
+		return context.Canceled
+	default:
+		return nil
+	}
+}
+
+func (rc *requestContext) Value(key any) any {
+	if ctx := rc.ctx.Load(); ctx != nil {
+		return (*ctx).Value(key)
+	}
+	return nil
+}
+
+// ReadDataSource reads invent_sub_orgs itself and relays every other data source to the framework,
+// through a requestContext.
 // It logs how long the provider took over the read, from request to response, so that make bench
 // can tell the provider's share of a plan from Terraform's.
 func (s *protocolServer) ReadDataSource(ctx context.Context, req *tfprotov6.ReadDataSourceRequest) (*tfprotov6.ReadDataSourceResponse, error) {
 	ctx = maskSecretFields(ctx)
 	if req.TypeName != subOrgsTypeName {
-		return s.frameworkServer.ReadDataSource(ctx, req)
+		return relay(ctx, req, s.frameworkServer.ReadDataSource)
 	}
 	start := time.Now()
 	state, diags := s.readSubOrgs(ctx, req)

@@ -100,15 +100,16 @@ func (p *InventProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 			},
 			"batch_reads": schema.BoolAttribute{
 				MarkdownDescription: "Answer the refresh of organization invite links and sub-organization " +
-					"memberships, and the check before a membership is created, from the organization's " +
-					"listing when that costs fewer requests than one `GET` per resource. A listing page is " +
-					"fetched only when the Reads the listings already answered pay for it, or, once the API " +
-					"has said how many pages remain, when the Reads waiting for them pay for all of them; " +
-					"the first page is fetched when a Read of the organization arrives while another is " +
-					"under way. So a small configuration in a large organization costs one `GET` per resource " +
-					"(plus at most one first page per organization), and a large one a few list pages. " +
-					"Space and collection links are never listed by the API and are always read on their " +
-					"own. Default `true`; set `false` for one `GET` per resource.",
+					"memberships, the plan-time checks and the check before a membership is created, from the " +
+					"organization's listing when that costs fewer requests than one `GET` per resource. Per " +
+					"listing: a read whose object is not in the pages already fetched, while another read of " +
+					"the same listing is under way, waits for the page under way or fetches the next one, as " +
+					"long as the pages requested stay at most one more than the reads the listing has " +
+					"answered; otherwise it makes its own `GET` at once. So a listing never costs more than " +
+					"one request per resource plus one, a small configuration in a large organization reads " +
+					"with one `GET` per resource, and a large one settles at a few list pages. Space and " +
+					"collection links are never listed by the API and are always read on their own. " +
+					"Default `true`; set `false` for one `GET` per resource.",
 				Optional: true,
 			},
 			"plan_checks": schema.BoolAttribute{

@@ -6,7 +6,6 @@ import (
 	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
 )
@@ -19,9 +18,12 @@ type providerData struct {
 	// planChecks turns on the plan-time checks of what would fail at apply (provider attribute plan_checks).
 	planChecks bool
 
-	callerMu     sync.Mutex
-	caller       *client.User
-	callerFlight singleflight.Group
+	// The token's user, looked up once (currentUser): callerDone is closed when caller or
+	// callerErr is set.
+	callerOnce sync.Once
+	callerDone chan struct{}
+	caller     *client.User
+	callerErr  error
 
 	// listings are what the exclusive resources' refreshes listed, for their plans in the same process.
 	listings listingMemo
@@ -34,39 +36,36 @@ type providerData struct {
 }
 
 func newProviderData(api *client.Client, batchReads bool) *providerData {
-	return &providerData{client: api, reads: newReadCache(api, batchReads), planChecks: true}
+	d := &providerData{client: api, planChecks: true, callerDone: make(chan struct{})}
+	d.reads = newReadCache(api, batchReads, d.resolveOrgID)
+	return d
 }
 
-// currentUser returns the token's user, asking the API once per provider process however many
-// operations ask at once. A failure is not remembered, so a passing fault does not poison later
-// operations.
+// currentUser returns the token's user. The API is asked once per Configure, by the first caller;
+// every caller, at the same time or later, shares that one answer. A failure is shared too: the
+// client has already retried what was worth retrying (429, 5xx, timeouts), so what remains (a
+// wrong token or base URL, an API that stays down) would fail again, and every operation of this
+// process that needs the user reports the same error; the next terraform command asks again. The
+// lookup outlives the caller that started it, which may be cancelled: the others still wait for it.
 func (d *providerData) currentUser(ctx context.Context) (*client.User, error) {
-	d.callerMu.Lock()
-	caller := d.caller
-	d.callerMu.Unlock()
-	if caller != nil {
-		return caller, nil
-	}
-	result := d.callerFlight.DoChan("me", func() (any, error) {
-		fetchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultOperationTimeout)
-		defer cancel()
-		u, err := d.client.CurrentUser(fetchCtx)
-		if err != nil {
-			return nil, err
-		}
-		d.callerMu.Lock()
-		d.caller = u
-		d.callerMu.Unlock()
-		return u, nil
+	d.callerOnce.Do(func() {
+		lookupCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultOperationTimeout)
+		go func() {
+			defer cancel()
+			d.caller, d.callerErr = d.client.CurrentUser(lookupCtx)
+			close(d.callerDone)
+		}()
 	})
 	select {
+	case <-d.callerDone:
+		return d.caller, d.callerErr
+	default:
+	}
+	select {
+	case <-d.callerDone:
+		return d.caller, d.callerErr
 	case <-ctx.Done():
 		return nil, ctx.Err()
-	case r := <-result:
-		if r.Err != nil {
-			return nil, r.Err
-		}
-		return r.Val.(*client.User), nil
 	}
 }
 

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"math"
 	"math/big"
@@ -13,33 +12,11 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
-	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 	"github.com/vmihailenco/msgpack/v5"
 )
-
-// setStateDirect does what state.Set does, for models of large lists (invent_sub_orgs over 10,000
-// sub-organizations, when the framework serves its read): it writes the model as the state
-// Terraform receives (encodeState) and decodes that into the state's value. The framework's Set reflects on every struct anew (compiling a
-// regular expression per field) and builds every value twice, first as an attr.Value; that cost
-// about 3 ms per sub-organization, 30 seconds for 10,000.
-func setStateDirect(ctx context.Context, state *tfsdk.State, model any) diag.Diagnostics {
-	typ := state.Schema.Type().TerraformType(ctx)
-	encoded, diags := encodeState(typ, model)
-	if diags.HasError() {
-		return diags
-	}
-	value, err := encoded.Unmarshal(typ)
-	if err != nil {
-		diags.AddError("Cannot record the state",
-			fmt.Sprintf("The provider wrote a state it cannot read back: %s. This is a bug in the provider; please report it.", err))
-		return diags
-	}
-	state.Raw = value
-	return diags
-}
 
 // encodeState is model as a value of typ the way Terraform's protocol carries it: msgpack, byte for
 // byte what tfprotov6.NewDynamicValue makes of the tftypes.Value that state.Set would build, but

@@ -213,7 +213,7 @@ func (r *subOrgMembershipResource) joinNew(ctx context.Context, orgID, subOrgID,
 			"token's user among its members: the join did not take effect. Apply again to join.")
 		return client.SubOrgMember{}, false
 	}
-	r.data.reads.RecordSubOrg(*subOrg)
+	r.data.reads.RecordSubOrg(ctx, orgID, *subOrg)
 	diags.AddWarning(fmt.Sprintf("Joined sub-organization %q, but the API's answer was lost", subOrgID),
 		mayHaveActed(joinErr, what)+fmt.Sprintf(" The sub-organization read again lists the token's user with "+
 			"the role %s, which it did not before the join: Terraform records that membership.", member.Role))
@@ -558,7 +558,7 @@ func (r *subOrgMembershipResource) Delete(ctx context.Context, req resource.Dele
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Cannot leave sub-organization %q", subOrgID), err)
 		return
 	}
-	r.data.reads.ForgetSubOrg(subOrgID)
+	r.data.reads.ForgetSubOrg(ctx, orgID, subOrgID)
 }
 
 // ImportState imports the token's user's membership, by "<org_id>/<sub_org_id>" or by identity. It
@@ -667,6 +667,6 @@ func (r *subOrgMembershipResource) join(ctx context.Context, orgID, subOrgID, ro
 				"recorded. Run terraform apply again; if this persists, report it.", subOrgID, caller.Email))
 		return client.SubOrgMember{}, false, nil
 	}
-	r.data.reads.RecordSubOrg(*joined)
+	r.data.reads.RecordSubOrg(ctx, orgID, *joined)
 	return member, true, nil
 }

@@ -80,13 +80,31 @@ func (d *subOrgsDataSource) Configure(_ context.Context, req datasource.Configur
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
+// Read is the data source as the plugin framework serves it: the plain reference that
+// TestProtocolServer_readSubOrgsAsTheFramework compares the protocol server's read (readSubOrgs,
+// which main serves) against, byte for byte. It lists every sub-organization, then builds the state
+// with the framework's Set, which costs about 3 ms per sub-organization: fine for the test's few
+// hundred, not for an organization of 10,000.
 func (d *subOrgsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	state, diags := readSubOrgs(ctx, d.data, req.Config)
+	cfg, nameFilter, diags := subOrgsQuery(ctx, req.Config)
 	resp.Diagnostics.Append(diags...)
 	if diags.HasError() {
 		return
 	}
-	resp.Diagnostics.Append(setStateDirect(ctx, &resp.State, state)...)
+	orgID := cfg.OrgID.ValueString()
+	all, err := d.data.client.ListSubOrgs(ctx, orgID)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, subOrgsListingSummary(orgID), err)
+		return
+	}
+	state := subOrgsDataSourceModel{ID: cfg.OrgID, OrgID: cfg.OrgID, NameRegex: cfg.NameRegex, IDs: []string{}, SubOrgs: []subOrgModel{}}
+	for _, so := range all {
+		if keepsSubOrg(nameFilter, so) {
+			state.IDs = append(state.IDs, so.ID)
+			state.SubOrgs = append(state.SubOrgs, newSubOrgModel(so))
+		}
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, state)...)
 }
 
 // subOrgsPreparedState is the state of invent_sub_orgs with its list written beforehand, page by page.
@@ -98,22 +116,38 @@ type subOrgsPreparedState struct {
 	SubOrgs   encodedList  `tfsdk:"sub_orgs"`
 }
 
-// readSubOrgs is the read of invent_sub_orgs, whichever layer serves it (see protocolServer): the
-// configuration's sub-organizations, filtered, as the data source's state.
-func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (subOrgsPreparedState, diag.Diagnostics) {
+// subOrgsQuery is what a read of invent_sub_orgs asks for: its configuration and the compiled
+// name_regex (nil when not set).
+func subOrgsQuery(ctx context.Context, config tfsdk.Config) (subOrgsDataSourceModel, *regexp.Regexp, diag.Diagnostics) {
 	var cfg subOrgsDataSourceModel
 	diags := config.Get(ctx, &cfg)
+	if diags.HasError() || cfg.NameRegex.IsNull() {
+		return cfg, nil, diags
+	}
+	nameFilter, err := regexp.Compile(cfg.NameRegex.ValueString())
+	if err != nil {
+		// The validator skips a value unknown at plan time, so one known only now is checked here.
+		diags.AddError("Invalid regular expression", "name_regex: "+err.Error())
+	}
+	return cfg, nameFilter, diags
+}
+
+// keepsSubOrg reports whether so passes the name filter (nil: every one does).
+func keepsSubOrg(nameFilter *regexp.Regexp, so client.SubOrg) bool {
+	return nameFilter == nil || nameFilter.MatchString(so.Name)
+}
+
+func subOrgsListingSummary(orgID string) string {
+	return fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID)
+}
+
+// readSubOrgs is the read of invent_sub_orgs that the protocol server answers (see protocolServer):
+// the configuration's sub-organizations, filtered, as the data source's state, each page written
+// into state as it arrives.
+func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (subOrgsPreparedState, diag.Diagnostics) {
+	cfg, nameFilter, diags := subOrgsQuery(ctx, config)
 	if diags.HasError() {
 		return subOrgsPreparedState{}, diags
-	}
-	var nameFilter *regexp.Regexp
-	if !cfg.NameRegex.IsNull() {
-		var err error
-		if nameFilter, err = regexp.Compile(cfg.NameRegex.ValueString()); err != nil {
-			// The validator skips a value unknown at plan time, so one known only now is checked here.
-			diags.AddError("Invalid regular expression", "name_regex: "+err.Error())
-			return subOrgsPreparedState{}, diags
-		}
 	}
 	orgID := cfg.OrgID.ValueString()
 	start := time.Now()
@@ -126,7 +160,7 @@ func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (
 		var kept keptSubOrgs
 		var models []subOrgModel
 		for _, so := range subOrgs {
-			if nameFilter == nil || nameFilter.MatchString(so.Name) {
+			if keepsSubOrg(nameFilter, so) {
 				kept.ids = append(kept.ids, so.ID)
 				models = append(models, newSubOrgModel(so))
 			}
@@ -141,7 +175,7 @@ func readSubOrgs(ctx context.Context, data *providerData, config tfsdk.Config) (
 		return nil
 	})
 	if err != nil {
-		addAPIError(&diags, fmt.Sprintf("Cannot list the sub-organizations of organization %q", orgID), err)
+		addAPIError(&diags, subOrgsListingSummary(orgID), err)
 		return subOrgsPreparedState{}, diags
 	}
 	state := subOrgsPreparedState{ID: cfg.OrgID, OrgID: cfg.OrgID, NameRegex: cfg.NameRegex, IDs: []string{}, SubOrgs: encodedList{}}
