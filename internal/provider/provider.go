@@ -116,7 +116,9 @@ func (p *InventProvider) Schema(_ context.Context, _ provider.SchemaRequest, res
 				MarkdownDescription: "Check at plan time what would otherwise fail at apply, so that a reviewer " +
 					"sees it in the plan: a membership's sub-organization that is not a child of `org_id`, a " +
 					"membership or member that exists already, a role change, replacement or destroy that would " +
-					"leave a sub-organization without an ADMIN. The checks send requests only for planned " +
+					"leave a sub-organization without an ADMIN, and an exclusive resource created while the " +
+					"organization holds members or links outside its set for certain (more of them than the set " +
+					"has unknown elements) or its set lists an ID of another kind. The checks send requests only for planned " +
 					"creates, updates, replacements and destroys, and use what the refresh already read. " +
 					"Default `true`; set `false` for plans that must send no request (such as " +
 					"`terraform plan -refresh=false`). The refusal to remove or demote the API token's own " +
