@@ -421,7 +421,9 @@ func (r *subOrgMembershipResource) planRoleChange(ctx context.Context, state, pl
 				"sub-organization again, which makes a new membership: its member_id, created_at and status are known "+
 				"only after the apply.", subOrgID))
 	case status == client.MemberStatusActive:
-		return
+		// The join leaves it ACTIVE. The state may say otherwise: the apply plans again from the state
+		// its plan refreshed, and must plan what that plan did when it was reactivated in between.
+		plan.Status = types.StringValue(client.MemberStatusActive)
 	case plan.Role.IsUnknown():
 		// The join happens only if the role turns out to change.
 		plan.Status = types.StringUnknown()
