@@ -303,6 +303,11 @@ func (r *subOrgMembershipResource) ModifyPlan(ctx context.Context, req resource.
 	case !plan.Role.Equal(state.Role):
 		r.planRoleChange(ctx, state, plan, resp)
 	}
+	if state != nil && plan != nil {
+		subOrgID := state.SubOrgID.ValueString()
+		r.data.refuseSecondKeeper(ctx, "membership "+subOrgID, state.OrgID.ValueString(),
+			fmt.Sprintf("the token's user's membership in sub-organization %q", subOrgID), &resp.Diagnostics)
+	}
 	if checks && state != nil && plan != nil {
 		// Whatever this plan does, a replacement's create half may follow with this private state.
 		recordKeptObject(ctx, resp.Private, keptObject{OrgID: state.OrgID.ValueString(), Object: state.SubOrgID.ValueString()}, &resp.Diagnostics)
