@@ -65,6 +65,47 @@ func (d *providerData) resolvedOrgID(ctx context.Context, orgID string, diags *d
 	return resolved, true
 }
 
+// sameOrganization reports whether a and b, each an organization's ID or "c", name one organization;
+// it resolves "c" only to compare it with an ID.
+func (d *providerData) sameOrganization(ctx context.Context, a, b string) (bool, error) {
+	if a == b || (a != orgShorthand && b != orgShorthand) {
+		return a == b, nil
+	}
+	own, err := d.resolveOrgID(ctx, orgShorthand)
+	return own == a || own == b, err
+}
+
+// refuseSecondKeeper records that a plan with a prior state keeps object (an ID in the organization
+// orgID, as written), and fails the plan when another plan of this process keeps the same object:
+// two resources that manage one object (imported twice, under "c" and under the organization's ID,
+// or a member by address and by user ID) would each apply its own values and plan the other's as
+// drift, on every run, and destroying either would remove the object from under the other. Creates
+// are refused by claimRegistry; what names the object for the error.
+func (d *providerData) refuseSecondKeeper(ctx context.Context, object, orgID, what string, diags *diag.Diagnostics) {
+	first, ok := d.plannedKeeps.claim(object, orgID)
+	if ok {
+		return
+	}
+	same, err := d.sameOrganization(ctx, first, orgID)
+	if err != nil {
+		addAPIError(diags, fmt.Sprintf("Cannot resolve organization %q", orgShorthand), err)
+		return
+	}
+	if !same {
+		return
+	}
+	org := orgID
+	if org == orgShorthand {
+		org = first // "c" in both, or the ID in the other
+	}
+	diags.AddError("Two resources manage the same object",
+		fmt.Sprintf("This resource (org_id = %q) and another one of this configuration (org_id = %q) both manage %s "+
+			"of organization %q. Each apply would set its own values and the next plan the other's, and destroying "+
+			"either would remove it from under the other. Keep one of the two resources: take the other out of the "+
+			"state with a removed block (removed { from = <address>  lifecycle { destroy = false } }) or terraform "+
+			"state rm <address>. Nothing is applied.", orgID, first, what, org))
+}
+
 // membershipObject names the token's user's membership in subOrgID, a sub-organization of the
 // organization orgID (its own ID, never c).
 func membershipObject(orgID, subOrgID string) string {

@@ -23,6 +23,7 @@ var (
 	_ resource.ResourceWithConfigValidators = &inviteLinkResource{}
 	_ resource.ResourceWithImportState      = &inviteLinkResource{}
 	_ resource.ResourceWithIdentity         = &inviteLinkResource{}
+	_ resource.ResourceWithModifyPlan       = &inviteLinkResource{}
 )
 
 // inviteLinkIdentity identifies a link by its organization and invite ID.
@@ -174,6 +175,21 @@ func (r *inviteLinkResource) ConfigValidators(_ context.Context) []resource.Conf
 
 func (r *inviteLinkResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
 	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ModifyPlan refuses a plan in which two resources of this configuration keep one link (imported
+// twice, say). A link is created with a new ID, so only plans with a prior state can name one.
+func (r *inviteLinkResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if r.data == nil || req.State.Raw.IsNull() || req.Plan.Raw.IsNull() {
+		return
+	}
+	var state inviteLinkResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	inviteID := state.ID.ValueString()
+	r.data.refuseSecondKeeper(ctx, "invite link "+inviteID, state.OrgID.ValueString(), "invite link "+client.MaskInviteID(inviteID), &resp.Diagnostics)
 }
 
 func (r *inviteLinkResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {

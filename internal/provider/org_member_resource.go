@@ -235,6 +235,11 @@ func (r *orgMemberResource) ModifyPlan(ctx context.Context, req resource.ModifyP
 		// A replacement's create half may follow with this private state.
 		recordKeptObject(ctx, resp.Private, keptObject{OrgID: state.OrgID.ValueString(), Object: strings.ToLower(state.Email.ValueString())}, &resp.Diagnostics)
 	}
+	if plan != nil {
+		userID := state.UserID.ValueString()
+		r.data.refuseSecondKeeper(ctx, "member "+userID, state.OrgID.ValueString(),
+			fmt.Sprintf("member %s (%s)", state.Email.ValueString(), userID), &resp.Diagnostics)
+	}
 	isAdmin := state.Role.ValueString() == string(client.RoleAdmin)
 	removes := plan == nil || replacesMember(state, *plan)
 	mayReplace := plan != nil && (plan.OrgID.IsUnknown() || plan.Email.IsUnknown() || plan.SSO.IsUnknown())

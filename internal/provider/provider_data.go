@@ -32,7 +32,9 @@ type providerData struct {
 	// plannedCreates and appliedCreates are the objects this process's plans and creates make
 	// (create_claims.go); linkCreates is what it knows of the links it creates (lost_creates.go).
 	plannedCreates, appliedCreates claimRegistry
-	linkCreates                    linkCreations
+	// plannedKeeps are the objects that this process's plans with a prior state keep (refuseSecondKeeper).
+	plannedKeeps claimRegistry
+	linkCreates  linkCreations
 }
 
 func newProviderData(api *client.Client, batchReads bool) *providerData {

@@ -303,6 +303,11 @@ func (r *subOrgMembershipResource) ModifyPlan(ctx context.Context, req resource.
 	case !plan.Role.Equal(state.Role):
 		r.planRoleChange(ctx, state, plan, resp)
 	}
+	if state != nil && plan != nil {
+		subOrgID := state.SubOrgID.ValueString()
+		r.data.refuseSecondKeeper(ctx, "membership "+subOrgID, state.OrgID.ValueString(),
+			fmt.Sprintf("the token's user's membership in sub-organization %q", subOrgID), &resp.Diagnostics)
+	}
 	if checks && state != nil && plan != nil {
 		// Whatever this plan does, a replacement's create half may follow with this private state.
 		recordKeptObject(ctx, resp.Private, keptObject{OrgID: state.OrgID.ValueString(), Object: state.SubOrgID.ValueString()}, &resp.Diagnostics)
@@ -421,7 +426,9 @@ func (r *subOrgMembershipResource) planRoleChange(ctx context.Context, state, pl
 				"sub-organization again, which makes a new membership: its member_id, created_at and status are known "+
 				"only after the apply.", subOrgID))
 	case status == client.MemberStatusActive:
-		return
+		// The join leaves it ACTIVE. The state may say otherwise: the apply plans again from the state
+		// its plan refreshed, and must plan what that plan did when it was reactivated in between.
+		plan.Status = types.StringValue(client.MemberStatusActive)
 	case plan.Role.IsUnknown():
 		// The join happens only if the role turns out to change.
 		plan.Status = types.StringUnknown()
