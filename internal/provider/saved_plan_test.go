@@ -7,12 +7,12 @@ import (
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
-// TestAccHostile_savedPlanReactivatedBeforeApply: a role change of a DISABLED membership, planned
+// TestAccSavedPlan_reactivatedBeforeApply: a role change of a DISABLED membership, planned
 // with -out (status becoming ACTIVE), and the membership reactivated outside Terraform before the
 // saved plan is applied. Terraform plans each change again as it applies, and refuses a plan that
 // differs from the saved one in a known value as a provider bug: the join makes the membership
 // ACTIVE whatever its status, so the second plan must plan ACTIVE too.
-func TestAccHostile_savedPlanReactivatedBeforeApply(t *testing.T) {
+func TestAccSavedPlan_reactivatedBeforeApply(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	emu := env.needsEmulator(t)
 	ctx := testContext(t)

@@ -11,12 +11,12 @@ import (
 	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
-// TestAccHostile_twoResourcesImportOneObject: one object imported by two resources with different
+// TestAccImportedTwice_refusedAtPlan: one object imported by two resources with different
 // roles (a link and a membership under "c" and under the organization's ID, a member by user ID and
 // by address in other case). Each apply would set its own role and the next plan the other's,
 // forever, and destroying either would remove the object under the other: the plan fails naming the
 // object, and the API keeps the role it had.
-func TestAccHostile_twoResourcesImportOneObject(t *testing.T) {
+func TestAccImportedTwice_refusedAtPlan(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	ctx := testContext(t)
 	link, err := env.Admin.CreateInviteLink(ctx, env.OrgID, client.NewInviteLinkRequest(client.RoleRead, "", ""))
