@@ -17,7 +17,7 @@ import (
 // sub-organizations, generated ones and one just created cover every null the API sends.
 func TestProtocolServer_readSubOrgsAsTheFramework(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: 150})
-	env.needsEmulator(t)
+	env.needsEmulator(t, knobGeneratedSubOrgs)
 	if _, err := env.Admin.CreateSubOrg(testContext(t), env.OrgID, "Acme Bare"); err != nil {
 		t.Fatal(err)
 	}
