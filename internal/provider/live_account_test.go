@@ -92,11 +92,17 @@ func theLiveAccount(t *testing.T) *liveAccount {
 	return account
 }
 
+// connectLiveAccount connects to the live account the environment names, once per test process.
 var connectLiveAccount = sync.OnceValues(func() (*liveAccount, error) {
+	return newLiveAccount(os.Getenv)
+})
+
+// newLiveAccount connects to the account that env (os.Getenv, or a test's stand-in) names.
+func newLiveAccount(env func(string) string) (*liveAccount, error) {
 	vars := map[string]string{}
 	var missing []string
 	for _, name := range []string{EnvBaseURL, EnvAPIToken, envAccMemberToken, envAccSpaceID, envAccCollectionID, envAccEmailDomain} {
-		if vars[name] = os.Getenv(name); vars[name] == "" {
+		if vars[name] = env(name); vars[name] == "" {
 			missing = append(missing, name)
 		}
 	}
@@ -131,7 +137,7 @@ var connectLiveAccount = sync.OnceValues(func() (*liveAccount, error) {
 	}
 	a.titles = sync.OnceValues(a.readTitles)
 	return a, nil
-})
+}
 
 // orgID is the token's organization: the parent of every sub-organization the tests use.
 func (a *liveAccount) orgID() string {

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
+	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
 // TestMain runs the tests or, with -sweep (`make sweep`), the sweepers below.
@@ -44,6 +46,10 @@ func sweepAccSubOrgs(string) error {
 	if err != nil {
 		return err
 	}
+	return a.sweepSubOrgs()
+}
+
+func (a *liveAccount) sweepSubOrgs() error {
 	ctx, cancel := cleanupContext()
 	defer cancel()
 	subOrgs, err := a.admin.ListSubOrgs(ctx, a.orgID())
@@ -84,6 +90,10 @@ func sweepAccAddresses(string) error {
 	if err != nil {
 		return err
 	}
+	return a.sweepAddresses()
+}
+
+func (a *liveAccount) sweepAddresses() error {
 	ctx, cancel := cleanupContext()
 	defer cancel()
 	orgIDs, err := a.visibleOrgs(ctx)
@@ -130,4 +140,113 @@ func (a *liveAccount) removeAccAddresses(ctx context.Context, orgID string) erro
 		log.Printf("[INFO] removed %s from organization %s", m.User.Email, orgID)
 	}
 	return nil
+}
+
+// The sweepers remove what a crashed run left, and nothing else: in a scratch sub-organization a
+// member, an invited tf-acc- address and a link; the token's user still in a joinable one; a
+// tf-acc- address invited into the token's organization. Against the emulator in process, as a
+// live account.
+func TestSweepers_removeWhatACrashedRunLeft(t *testing.T) {
+	env := newEmulatorEnv(t, emulator.Options{})
+	vars := map[string]string{
+		EnvBaseURL: env.URL, EnvAPIToken: env.AdminToken, envAccMemberToken: env.MemberToken,
+		envAccSpaceID: emulator.DefaultSpaceID, envAccCollectionID: emulator.DefaultCollectionID, envAccEmailDomain: "example.com",
+	}
+	a, err := newLiveAccount(func(name string) string { return vars[name] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, parent := testContext(t), a.orgID()
+	membersBefore, linksBefore := membersOf(t, a, parent), linksOf(t, a, parent)
+	invite := func(orgID string) {
+		t.Helper()
+		if _, err := a.admin.InviteByEmail(ctx, orgID, client.InviteRequest{
+			Emails: []client.InviteEmail{{Email: accName("") + "@example.com", Role: client.RoleRead}},
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	scratch, err := a.admin.CreateSubOrg(ctx, parent, accName("scratch"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.admin.JoinSubOrg(ctx, parent, scratch.ID, client.OrgRoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.memberJoins(ctx, scratch.ID, client.RoleEdit); err != nil {
+		t.Fatal(err)
+	}
+	invite(scratch.ID)
+	if _, err := a.admin.CreateInviteLink(ctx, scratch.ID, client.NewInviteLinkRequest(client.RoleRead, "", "")); err != nil {
+		t.Fatal(err)
+	}
+	joinable, err := a.makeJoinable(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.admin.JoinSubOrg(ctx, parent, joinable, client.OrgRoleDeveloper); err != nil {
+		t.Fatal(err)
+	}
+	invite(parent)
+	if got := len(membersOf(t, a, parent)); got != len(membersBefore)+1 {
+		t.Fatalf("the token's organization has %d members after the invitation, want %d", got, len(membersBefore)+1)
+	}
+
+	if err := a.sweepSubOrgs(); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.sweepAddresses(); err != nil {
+		t.Fatal(err)
+	}
+
+	if got, want := membersOf(t, a, scratch.ID), []string{a.me.ID + " admin ACTIVE"}; !slices.Equal(got, want) {
+		t.Errorf("the scratch sub-organization's members after the sweep: %v, want %v", got, want)
+	}
+	if got := linksOf(t, a, scratch.ID); len(got) != 0 {
+		t.Errorf("the scratch sub-organization's links after the sweep: %v, want none", got)
+	}
+	so, err := a.admin.GetSubOrg(ctx, parent, joinable)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, member := so.MemberByUserID(a.me.ID); member || !hasOtherActiveAdmin(*so, a.me.ID) {
+		t.Errorf("after the sweep the token's user should have left the joinable sub-organization, which another ACTIVE ADMIN keeps: %+v", so.Members)
+	}
+	if got := membersOf(t, a, parent); !slices.Equal(got, membersBefore) {
+		t.Errorf("the token's organization's members after the sweep:\n got  %v\n want %v", got, membersBefore)
+	}
+	if got := linksOf(t, a, parent); !slices.Equal(got, linksBefore) {
+		t.Errorf("the token's organization's links after the sweep:\n got  %v\n want %v", got, linksBefore)
+	}
+}
+
+// membersOf lists the members of orgID as "<user ID> <role> <status>".
+func membersOf(t *testing.T, a *liveAccount, orgID string) []string {
+	t.Helper()
+	members, err := a.admin.ListMembers(testContext(t), orgID, client.MemberFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, m := range members {
+		out = append(out, fmt.Sprintf("%s %s %s", m.User.ID, m.Role, m.Status))
+	}
+	slices.Sort(out)
+	return out
+}
+
+// linksOf lists the IDs of orgID's organization links.
+func linksOf(t *testing.T, a *liveAccount, orgID string) []string {
+	t.Helper()
+	links, err := a.admin.ListInviteLinks(testContext(t), orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range links {
+		out = append(out, l.ID)
+	}
+	slices.Sort(out)
+	return out
 }
