@@ -211,14 +211,14 @@ func (c *requestCounter) count(next http.Handler) http.Handler {
 		if pattern == "" {
 			pattern = "/" // no route of the contract, as the emulator counts it
 		}
-		rec := &answeredStatus{ResponseWriter: w}
+		rec := &emulator.StatusRecorder{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		c.stats.Total++
 		c.stats.ByRoute[pattern]++
-		if rec.status != 0 {
-			c.stats.ByStatus[rec.status]++
+		if rec.Status != 0 {
+			c.stats.ByStatus[rec.Status]++
 		}
 	})
 }
@@ -237,26 +237,6 @@ func (c *requestCounter) Stats() emulator.Stats {
 	snap := c.stats
 	snap.ByRoute, snap.ByStatus = maps.Clone(snap.ByRoute), maps.Clone(snap.ByStatus)
 	return snap
-}
-
-// answeredStatus remembers the status written through it.
-type answeredStatus struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *answeredStatus) WriteHeader(status int) {
-	if w.status == 0 {
-		w.status = status
-	}
-	w.ResponseWriter.WriteHeader(status)
-}
-
-func (w *answeredStatus) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
 }
 
 // parallelTests are the tests parallel marked.
