@@ -147,15 +147,7 @@ func (a *liveAccount) removeAccAddresses(ctx context.Context, orgID string) erro
 // tf-acc- address invited into the token's organization. Against the emulator in process, as a
 // live account.
 func TestSweepers_removeWhatACrashedRunLeft(t *testing.T) {
-	env := newEmulatorEnv(t, emulator.Options{})
-	vars := map[string]string{
-		EnvBaseURL: env.URL, EnvAPIToken: env.AdminToken, envAccMemberToken: env.MemberToken,
-		envAccSpaceID: emulator.DefaultSpaceID, envAccCollectionID: emulator.DefaultCollectionID, envAccEmailDomain: "example.com",
-	}
-	a, err := newLiveAccount(func(name string) string { return vars[name] })
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := emulatorAsLiveAccount(t, newEmulatorEnv(t, emulator.Options{}))
 	ctx, parent := testContext(t), a.orgID()
 	membersBefore, linksBefore := membersOf(t, a, parent), linksOf(t, a, parent)
 	invite := func(orgID string) {
@@ -219,6 +211,61 @@ func TestSweepers_removeWhatACrashedRunLeft(t *testing.T) {
 	if got := linksOf(t, a, parent); !slices.Equal(got, linksBefore) {
 		t.Errorf("the token's organization's links after the sweep:\n got  %v\n want %v", got, linksBefore)
 	}
+}
+
+// Sub-organizations that an earlier run made are found and reused, emptied of what a crashed test
+// left in them.
+func TestLiveAccount_reusesSubOrgsOfEarlierRuns(t *testing.T) {
+	env := newEmulatorEnv(t, emulator.Options{})
+	var scratch, joinable string
+	t.Run("first run", func(t *testing.T) {
+		first := emulatorAsLiveAccount(t, env)
+		scratch, joinable = first.scratchOrg(t), first.joinableSubOrg(t)
+	})
+	// What a crashed test leaves in the scratch sub-organization.
+	if _, err := env.Admin.CreateInviteLink(testContext(t), scratch, client.NewInviteLinkRequest(client.RoleRead, "", "")); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("second run", func(t *testing.T) {
+		second := emulatorAsLiveAccount(t, env)
+		if got := second.scratchOrg(t); got != scratch {
+			t.Errorf("the second run's scratch sub-organization is %s, want the first run's %s", got, scratch)
+		}
+		if got := linksOf(t, second, scratch); len(got) != 0 {
+			t.Errorf("the reused scratch sub-organization still has the links %v", got)
+		}
+		if got := second.joinableSubOrg(t); got != joinable {
+			t.Errorf("the second run's joinable sub-organization is %s, want the first run's %s", got, joinable)
+		}
+	})
+	subOrgs, err := env.Admin.ListSubOrgs(testContext(t), env.OrgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var made int
+	for _, so := range subOrgs {
+		if strings.HasPrefix(so.Name, accPrefix) {
+			made++
+		}
+	}
+	if made != 2 {
+		t.Errorf("the two runs made %d tf-acc- sub-organizations, want 2", made)
+	}
+}
+
+// emulatorAsLiveAccount is the emulator of env seen as a live account, as the tests connect to one
+// (a new one for each call, as for each run).
+func emulatorAsLiveAccount(t *testing.T, env *testEnv) *liveAccount {
+	t.Helper()
+	vars := map[string]string{
+		EnvBaseURL: env.URL, EnvAPIToken: env.AdminToken, envAccMemberToken: env.MemberToken,
+		envAccSpaceID: emulator.DefaultSpaceID, envAccCollectionID: emulator.DefaultCollectionID, envAccEmailDomain: "example.com",
+	}
+	a, err := newLiveAccount(func(name string) string { return vars[name] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // membersOf lists the members of orgID as "<user ID> <role> <status>".
