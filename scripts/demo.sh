@@ -23,20 +23,7 @@ terraform=$(command -v terraform 2>/dev/null) || die "terraform not found on PAT
 admin_token=$(go_const DefaultAdminToken)
 parent_org=$(go_const DefaultParentOrgID)
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/invent-demo.XXXXXX")
-cleanup() {
-	status=$?
-	stop_emulator "$status"
-	if [ "${DEMO_KEEP:-}" = 1 ]; then
-		printf '\n==> Keeping %s (DEMO_KEEP=1)\n' "$tmp"
-	else
-		rm -rf "$tmp"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+use_tmp_dir invent-demo DEMO_KEEP
 
 mkdir -p "$tmp/bin" "$tmp/work"
 

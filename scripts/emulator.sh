@@ -1,7 +1,6 @@
 # shellcheck shell=bash
 # Functions to run the Invent API emulator in the background, for the scripts beside this file
-# (source it). Each script defines $tmp (a directory of its own) and calls stop_emulator from its
-# EXIT trap.
+# (source it). Each script makes its temp dir $tmp with use_tmp_dir, which stops the emulator on exit.
 
 # go_const prints the string constant $1 of the emulator's source (internal/emulator/*.go), so that
 # a script follows the constants of the default fixture, such as DefaultAdminToken.
@@ -58,4 +57,25 @@ stop_emulator() {
 		printf '\n==> Last lines of the emulator log\n' >&2
 		tail -n 30 "$tmp/emulator.log" >&2 || true
 	fi
+}
+
+# use_tmp_dir makes $tmp, a temp dir named $1.XXXXXX, and on exit stops the emulator and removes
+# $tmp, unless the variable named $2 is 1 (then it says where $tmp is).
+use_tmp_dir() {
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX")
+	keep_tmp_var=$2
+	trap cleanup_tmp_dir EXIT
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+}
+
+cleanup_tmp_dir() {
+	local status=$?
+	stop_emulator "$status"
+	if [ "${!keep_tmp_var:-}" = 1 ]; then
+		printf '\n==> Keeping %s (%s=1)\n' "$tmp" "$keep_tmp_var"
+	else
+		rm -rf "$tmp"
+	fi
+	exit "$status"
 }

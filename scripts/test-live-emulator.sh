@@ -20,20 +20,7 @@ step() { printf '\n==> %s (%ds)\n' "$*" "$SECONDS"; }
 # shellcheck source=scripts/emulator.sh
 . scripts/emulator.sh
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/invent-live.XXXXXX")
-cleanup() {
-	status=$?
-	stop_emulator "$status"
-	if [ "${LIVE_KEEP:-}" = 1 ]; then
-		printf '\n==> Keeping %s (LIVE_KEEP=1)\n' "$tmp"
-	else
-		rm -rf "$tmp"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+use_tmp_dir invent-live LIVE_KEEP
 
 step "Starting the emulator with the default fixture"
 # shellcheck disable=SC2086 # LIVE_EMULATOR_ARGS is a list of flags
@@ -56,6 +43,11 @@ step "The acceptance tests on $cli, against the emulator at $base_url as a live 
 started=$SECONDS
 make --no-print-directory test-cli CLI="$cli" CLI_NEWEST=1 || failed+=("the acceptance tests")
 tests_took=$((SECONDS - started))
+# What the run cost: the requests the emulator served, and the invitations (each sends an email to
+# each of its addresses).
+stats=$(curl -fsS "$base_url/_emulator/stats") || failed+=("reading the emulator's stats")
+count() { grep -o "\"$1\": *[0-9]*" <<<"$stats" | grep -o '[0-9]*$' || echo "?"; }
+printf 'requests: %s, invitation requests (POST /orgs/{org_id}/invites): %s\n' "$(count total)" "$(count 'POST /orgs/{org_id}/invites')"
 
 step "What the tests left: the emulator's state now, against the state before them"
 cp "$tmp/state.json" "$tmp/after-tests.json"
