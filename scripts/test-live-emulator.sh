@@ -45,7 +45,7 @@ make --no-print-directory test-cli CLI="$cli" CLI_NEWEST=1 || failed+=("the acce
 tests_took=$((SECONDS - started))
 # What the run cost: the requests the emulator served, and the invitations (each sends an email to
 # each of its addresses).
-stats=$(curl -fsS "$base_url/_emulator/stats") || failed+=("reading the emulator's stats")
+stats=$(curl -fsS "$base_url/_emulator/stats") || stats="" # only shown: "?" without curl
 count() { grep -o "\"$1\": *[0-9]*" <<<"$stats" | grep -o '[0-9]*$' || echo "?"; }
 printf 'requests: %s, invitation requests (POST /orgs/{org_id}/invites): %s\n' "$(count total)" "$(count 'POST /orgs/{org_id}/invites')"
 
