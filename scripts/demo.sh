@@ -17,74 +17,22 @@ die() { printf '\nERROR: %s\n' "$*" >&2; exit 1; }
 command -v go >/dev/null 2>&1 || die "go not found on PATH"
 terraform=$(command -v terraform 2>/dev/null) || die "terraform not found on PATH: the demo needs the Terraform CLI"
 
-# The emulator's default fixture: its admin token and parent organization, read from the source so
-# that the demo follows the constants emulator.DefaultAdminToken and emulator.DefaultParentOrgID.
-go_const() {
-	sed -n -E "s/^[[:space:]]*$1[[:space:]]*=[[:space:]]*\"([^\"]*)\".*/\1/p" internal/emulator/*.go | head -n 1
-}
+# shellcheck source=scripts/emulator.sh
+. scripts/emulator.sh
+# The emulator's default fixture: its admin token and parent organization.
 admin_token=$(go_const DefaultAdminToken)
 parent_org=$(go_const DefaultParentOrgID)
-[ -n "$admin_token" ] || die "cannot find the constant DefaultAdminToken in internal/emulator/*.go"
-[ -n "$parent_org" ] || die "cannot find the constant DefaultParentOrgID in internal/emulator/*.go"
 
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/invent-demo.XXXXXX")
-emulator_pid=""
-cleanup() {
-	status=$?
-	if [ -n "$emulator_pid" ] && kill -0 "$emulator_pid" 2>/dev/null; then
-		printf '\n==> Stopping the emulator (pid %s)\n' "$emulator_pid"
-		kill "$emulator_pid" 2>/dev/null || true
-		for _ in $(seq 50); do kill -0 "$emulator_pid" 2>/dev/null || break; sleep 0.1; done
-		kill -9 "$emulator_pid" 2>/dev/null || true
-		wait "$emulator_pid" 2>/dev/null || true
-	fi
-	if [ "$status" -ne 0 ] && [ -s "$tmp/emulator.log" ]; then
-		printf '\n==> Last lines of the emulator log\n' >&2
-		tail -n 30 "$tmp/emulator.log" >&2 || true
-	fi
-	if [ "${DEMO_KEEP:-}" = 1 ]; then
-		printf '\n==> Keeping %s (DEMO_KEEP=1)\n' "$tmp"
-	else
-		rm -rf "$tmp"
-	fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+use_tmp_dir invent-demo DEMO_KEEP
 
 mkdir -p "$tmp/bin" "$tmp/work"
 
 step "Building the provider into $tmp/bin"
 go build -o "$tmp/bin/terraform-provider-invent" .
 
-step "Building the emulator"
-go build -o "$tmp/bin/invent-emulator" ./internal/emulator/cmd/invent-emulator
-
-step "Starting the emulator on a free loopback port"
+step "Building and starting the emulator on a free loopback port"
 # shellcheck disable=SC2086 # DEMO_EMULATOR_ARGS is a list of flags
-"$tmp/bin/invent-emulator" -addr 127.0.0.1:0 -addr-file "$tmp/addr" -state "$tmp/state.json" \
-	${DEMO_EMULATOR_ARGS:-} >"$tmp/emulator.log" 2>&1 &
-emulator_pid=$!
-
-step "Waiting for the emulator's address"
-# The address is complete once the file ends in a newline (or stops changing, should it have none).
-timeout_s=30
-base_url="" prev=""
-for ((i = 0; i < timeout_s * 10; i++)); do
-	if [ -s "$tmp/addr" ]; then
-		cur=$(tr -d '[:space:]' <"$tmp/addr")
-		if [ -z "$(tail -c 1 "$tmp/addr")" ] || [ "$cur" = "$prev" ]; then
-			base_url=$cur
-			break
-		fi
-		prev=$cur
-	fi
-	kill -0 "$emulator_pid" 2>/dev/null || die "the emulator exited before it was listening (log below)"
-	sleep 0.1
-done
-[ -n "$base_url" ] || die "the emulator did not write its address to $tmp/addr within ${timeout_s}s"
-echo "emulator listening at $base_url (pid $emulator_pid)"
+start_emulator "$tmp/state.json" ${DEMO_EMULATOR_ARGS:-}
 
 step "Writing a Terraform CLI config with dev_overrides for orgkit/invent"
 cat >"$tmp/terraformrc" <<EOF

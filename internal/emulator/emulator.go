@@ -164,11 +164,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	start := time.Now()
 	_, pattern := s.api.Handler(r)
-	rec := &statusRecorder{ResponseWriter: w}
+	rec := &StatusRecorder{ResponseWriter: w}
 	s.serveAPI(rec, r)
-	s.stats.record(pattern, rec.status)
+	s.stats.record(pattern, rec.Status)
 	if s.logf != nil {
-		s.logf("%s %s -> %d (%s)", r.Method, r.URL.Path, rec.status, time.Since(start).Round(time.Millisecond))
+		s.logf("%s %s -> %d (%s)", r.Method, r.URL.Path, rec.Status, time.Since(start).Round(time.Millisecond))
 	}
 }
 
@@ -349,22 +349,23 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
-// statusRecorder remembers the status a handler wrote, for the stats and the log.
-type statusRecorder struct {
+// StatusRecorder remembers the status a handler wrote through it (Status; 0 before any), for the
+// stats and the log, here and in the tests' request counter.
+type StatusRecorder struct {
 	http.ResponseWriter
-	status int
+	Status int
 }
 
-func (r *statusRecorder) WriteHeader(status int) {
-	if r.status == 0 {
-		r.status = status
+func (r *StatusRecorder) WriteHeader(status int) {
+	if r.Status == 0 {
+		r.Status = status
 	}
 	r.ResponseWriter.WriteHeader(status)
 }
 
-func (r *statusRecorder) Write(p []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
+func (r *StatusRecorder) Write(p []byte) (int, error) {
+	if r.Status == 0 {
+		r.Status = http.StatusOK
 	}
 	return r.ResponseWriter.Write(p)
 }

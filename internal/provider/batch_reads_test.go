@@ -51,9 +51,9 @@ resource "invent_sub_org_membership" "bulk" {
 `, env.URL, env.AdminToken, batchReads, links, env.OrgID, memberships)
 }
 
-// expectRequests checks that the emulator served exactly want, by route, since its stats were last
+// expectRequests checks that the API served exactly want, by route, since its stats were last
 // reset: with RefreshState, the requests of one refresh.
-func expectRequests(emu *emulator.Server, want map[string]int64) resource.TestCheckFunc {
+func expectRequests(emu requestCounts, want map[string]int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		if got := emu.Stats().ByRoute; !maps.Equal(got, want) {
 			return fmt.Errorf("requests by route:\n got  %v\n want %v", got, want)
@@ -62,9 +62,9 @@ func expectRequests(emu *emulator.Server, want map[string]int64) resource.TestCh
 	}
 }
 
-// expectRequestsAtMost checks that the emulator served exactly one GET /users/me and at most max
+// expectRequestsAtMost checks that the API served exactly one GET /users/me and at most max
 // other requests since its stats were last reset.
-func expectRequestsAtMost(emu *emulator.Server, maxRequests int64) resource.TestCheckFunc {
+func expectRequestsAtMost(emu requestCounts, maxRequests int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		byRoute := emu.Stats().ByRoute
 		var others int64
@@ -85,7 +85,7 @@ func expectRequestsAtMost(emu *emulator.Server, maxRequests int64) resource.Test
 func TestAccBatchReads_refreshCostsListPages(t *testing.T) {
 	const links, memberships = 300, 150
 	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: memberships})
-	emu := env.needsEmulator(t)
+	emu := env.needsEmulator(t, knobGeneratedSubOrgs)
 
 	subOrgIDs := make([]string, memberships)
 	for i := range subOrgIDs {
@@ -135,7 +135,7 @@ func TestAccBatchReads_refreshCostsListPages(t *testing.T) {
 // links. A space link is never in the organization's listing, so its Read never fetches it.
 func TestAccBatchReads_smallConfigurationInLargeOrganization(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: 10_000})
-	emu := env.needsEmulator(t)
+	emu := env.needsEmulator(t, knobGeneratedSubOrgs)
 	createInviteLinks(t, env, 2_500)
 	config := env.providerConfig(fmt.Sprintf(`
 resource "invent_sub_org_membership" "one" {
@@ -183,14 +183,14 @@ resource "invent_invite_link" "space" {
 // 404s: the link leaves the state and the plan creates it again. Whether the three Reads meet
 // (and so fetch the listing) is the scheduler's to decide: the cost is checked against the bound.
 func TestAccBatchReads_linksChangedOutsideTerraform(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
+	emu := env.counts()
 	// The link revoked outside Terraform: its address in plans, and its key in the test's state.
 	const revokedAddr, revokedKey = "invent_invite_link.bulk[1]", "invent_invite_link.bulk.1"
 	managed := map[string]string{} // state key -> invite ID, as first applied
 	var outsideID string
 
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy: resource.ComposeAggregateTestCheckFunc(
 			inviteLinksDestroyed(env),
@@ -264,7 +264,7 @@ func TestAccBatchReads_linksChangedOutsideTerraform(t *testing.T) {
 // lacks), and no more requests than one per Read plus one. A link that those GETs find gone leaves
 // the state only once GET /users/me has shown that the base URL speaks the API (objectGone): then
 // that is asked once too, and only then.
-func expectLinkReadsCost(emu *emulator.Server, reads, gets int64) resource.TestCheckFunc {
+func expectLinkReadsCost(emu requestCounts, reads, gets int64) resource.TestCheckFunc {
 	return func(*terraform.State) error {
 		got := maps.Clone(emu.Stats().ByRoute)
 		if want := min(gets, 1); got[routeCurrentUser] != want {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -283,12 +284,7 @@ func (w *cliWorkspace) stateInstances(resourceType string) []stateInstance {
 // same key).
 func (w *cliWorkspace) version() *version.Version {
 	w.t.Helper()
-	cmd := exec.Command(w.terraform, "version", "-json")
-	cmd.Dir, cmd.Env = w.dir, w.env
-	stdout, err := cmd.Output()
-	if err != nil {
-		w.t.Fatalf("%s version -json: %v", w.terraform, err)
-	}
+	stdout := w.versionOutput("-json")
 	var out struct {
 		Version string `json:"terraform_version"`
 	}
@@ -300,6 +296,27 @@ func (w *cliWorkspace) version() *version.Version {
 		w.t.Fatalf("reading the CLI's version %q: %v", out.Version, err)
 	}
 	return v
+}
+
+// isOpenTofu reports whether the CLI is OpenTofu, whose `version` says "OpenTofu v…" where
+// Terraform's says "Terraform v…" (`version -json` does not say which).
+func (w *cliWorkspace) isOpenTofu() bool {
+	w.t.Helper()
+	return openTofuVersionLine.Match(w.versionOutput())
+}
+
+var openTofuVersionLine = regexp.MustCompile(`(?m)^OpenTofu v`)
+
+// versionOutput is what `version` with args prints on stdout.
+func (w *cliWorkspace) versionOutput(args ...string) []byte {
+	w.t.Helper()
+	cmd := exec.Command(w.terraform, append([]string{"version"}, args...)...)
+	cmd.Dir, cmd.Env = w.dir, w.env
+	stdout, err := cmd.Output()
+	if err != nil {
+		w.t.Fatalf("%s version %s: %v", w.terraform, strings.Join(args, " "), err)
+	}
+	return stdout
 }
 
 func writeFile(t *testing.T, name, content string) {

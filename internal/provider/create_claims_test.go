@@ -9,7 +9,7 @@ import (
 )
 
 // replaceByRequest applies config, then applies it again with -replace for addr: the replacement is
-// planned as requested and applied, and the plan after it finds no changes.
+// planned as requested and applied, and the plan after it finds no changes. It destroys what it made.
 func replaceByRequest(t *testing.T, env *testEnv, config, addr string) {
 	t.Helper()
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
@@ -25,19 +25,20 @@ func replaceByRequest(t *testing.T, env *testEnv, config, addr string) {
 	if after := ws.stateSummary(managedTypes...); len(after) != len(before) {
 		t.Errorf("state before the replacement %v, after %v", before, after)
 	}
+	ws.mustRun("destroy", "-auto-approve")
 }
 
 // twoCreatesOfOneObject are the steps that test body, a configuration of two resources for one
 // object: its plan fails with twice; without the plan-time checks its apply fails with twice too,
 // after the write (route) was sent once; and a plan then still has the refused create to make.
 func twoCreatesOfOneObject(t *testing.T, env *testEnv, body string, twice *regexp.Regexp, route string) []resource.TestStep {
-	emu := env.needsEmulator(t)
+	counts := env.counts()
 	return []resource.TestStep{
 		{Config: planChecksProvider(env, true) + body, PlanOnly: true, ExpectError: twice},
-		{PreConfig: emu.ResetStats, Config: planChecksProvider(env, false) + body, ExpectError: twice},
+		{PreConfig: counts.ResetStats, Config: planChecksProvider(env, false) + body, ExpectError: twice},
 		{
 			PreConfig: func() {
-				if n := emu.Stats().ByRoute[route]; n != 1 {
+				if n := counts.Stats().ByRoute[route]; n != 1 {
 					t.Errorf("%d × %s, want one", n, route)
 				}
 			},

@@ -13,8 +13,8 @@ import (
 )
 
 // twoClaimsError is the plan's error for a second exclusive resource of resourceType on organization
-// org_acme; spelledC when one of the two wrote "c".
-func twoClaimsError(resourceType, many, done string, spelledC bool) []string {
+// orgID; spelledC when one of the two wrote "c".
+func twoClaimsError(resourceType, many, done, orgID string, spelledC bool) []string {
 	spelled := ""
 	if spelledC {
 		spelled = ` (written "c" in one of them)`
@@ -22,8 +22,8 @@ func twoClaimsError(resourceType, many, done string, spelledC bool) []string {
 	return []string{
 		fmt.Sprintf(`Two %s resources claim one organization`, resourceType),
 		fmt.Sprintf(`Another %s planned with this provider configuration also declares the complete set of %s of `+
-			`organization "org_acme"%s. Each would plan the other's %s to be %s, and the order of the apply would `+
-			`decide which stay.`, resourceType, many, spelled, many, done),
+			`organization %q%s. Each would plan the other's %s to be %s, and the order of the apply would `+
+			`decide which stay.`, resourceType, many, orgID, spelled, many, done),
 		fmt.Sprintf(`Declare each organization's %s in one %s. Nothing is applied.`, many, resourceType),
 	}
 }
@@ -32,11 +32,15 @@ func twoClaimsError(resourceType, many, done string, spelledC bool) []string {
 // written and whether they are two resources or two instances of one; nothing is applied. One
 // resource replaced (planned twice by Terraform) is one claim.
 func TestAccExclusive_twoClaims(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	const maxID, olivia = emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
-	link := createLink(t, env, client.RoleRead, "")
-	members := fmt.Sprintf("[%q, %q]", maxID, olivia)
+	env := newIsolatedTestEnv(t)
+	// The cases that write "c" need it to name the organization of the exclusive resource. Against a
+	// live account that is the token's own organization, where no exclusive resource may go: there
+	// they run against an emulator.
+	shorthand := env
+	if env.live != nil {
+		shorthand = newEmulatorEnv(t, emulator.Options{})
+	}
+	members := fmt.Sprintf("[%q, %q]", emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID)
 	membersPair := fmt.Sprintf(`
 resource "invent_org_members_exclusive" "by_shorthand" {
   org_id   = "c"
@@ -47,7 +51,8 @@ resource "invent_org_members_exclusive" "by_id" {
   org_id   = %[2]q
   user_ids = %[1]s
 }
-`, members, env.OrgID)
+`, members, shorthand.OrgID)
+	link := createLink(t, env, client.RoleRead, "")
 	linksForEach := fmt.Sprintf(`
 resource "invent_invite_links_exclusive" "all" {
   for_each   = toset(["a", "b"])
@@ -56,21 +61,21 @@ resource "invent_invite_links_exclusive" "all" {
 }
 `, env.OrgID, link)
 	expectPlanErrors(t, map[string]planErrorCase{
-		"c and the organization's ID": {env.providerConfig(membersPair),
-			messageRegexp(twoClaimsError("invent_org_members_exclusive", "members", "removed", true)...)},
+		"c and the organization's ID": {shorthand.providerConfig(membersPair),
+			messageRegexp(twoClaimsError("invent_org_members_exclusive", "members", "removed", shorthand.OrgID, true)...)},
 		"two instances": {env.providerConfig(linksForEach),
-			messageRegexp(twoClaimsError("invent_invite_links_exclusive", "invite links", "revoked", false)...)},
+			messageRegexp(twoClaimsError("invent_invite_links_exclusive", "invite links", "revoked", env.OrgID, false)...)},
 	})
 
 	t.Run("a replacement is one claim", func(t *testing.T) {
-		resource.ParallelTest(t, resource.TestCase{
+		parallelTest(t, resource.TestCase{
 			ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 			Steps: []resource.TestStep{
-				{Config: env.providerConfig(membersExclusiveConfig("c", false, maxID, olivia))},
+				{Config: shorthand.providerConfig(membersExclusiveConfig("c", false, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID))},
 				{
 					// org_id spelled otherwise replaces the resource: Terraform plans it with its prior
 					// state, then as a create.
-					Config: env.providerConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia)),
+					Config: shorthand.providerConfig(membersExclusiveConfig(shorthand.OrgID, false, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID)),
 					ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 						plancheck.ExpectResourceAction(membersExclusiveAddr, plancheck.ResourceActionReplace),
 					}},

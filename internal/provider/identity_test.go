@@ -19,44 +19,44 @@ func TestAccIdentity_importBlockByIdentity(t *testing.T) {
 	idPattern := knownvalue.StringRegexp(regexp.MustCompile(`^[a-zA-Z0-9_-]+$`))
 	for _, tc := range []struct {
 		name, addr string
-		config     func(env *testEnv) string
-		identity   map[string]knownvalue.Check
+		// config is the resource's configuration, and identity what its identity holds.
+		config func(t *testing.T, env *testEnv) (string, map[string]knownvalue.Check)
 	}{
 		{
 			name: "membership", addr: subOrgMembershipAddr,
-			config: func(env *testEnv) string {
-				return subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, "STAFF")
-			},
-			identity: map[string]knownvalue.Check{
-				"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "sub_org_id": knownvalue.StringExact(emulator.DefaultJoinableSubOrgID),
+			config: func(t *testing.T, env *testEnv) (string, map[string]knownvalue.Check) {
+				subOrgID := env.joinableSubOrgID(t)
+				return subOrgMembershipConfig(env.ParentOrgID, subOrgID, "STAFF"), map[string]knownvalue.Check{
+					"org_id": knownvalue.StringExact(env.ParentOrgID), "sub_org_id": knownvalue.StringExact(subOrgID),
+				}
 			},
 		},
 		{
 			name: "invite link", addr: inviteLinkAddr,
-			config: func(env *testEnv) string {
-				return inviteLinkConfig(env.OrgID, "read", fmt.Sprintf("space_id = %q", emulator.DefaultSpaceID))
+			config: func(_ *testing.T, env *testEnv) (string, map[string]knownvalue.Check) {
+				return inviteLinkConfig(env.ParentOrgID, "read", fmt.Sprintf("space_id = %q", env.spaceID())),
+					map[string]knownvalue.Check{"org_id": knownvalue.StringExact(env.ParentOrgID), "invite_id": idPattern}
 			},
-			identity: map[string]knownvalue.Check{"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "invite_id": idPattern},
 		},
 		{
 			name: "member", addr: orgMemberAddr,
-			config: func(env *testEnv) string {
-				return orgMemberConfig(env.OrgID, newHireEmail, "read")
+			config: func(_ *testing.T, env *testEnv) (string, map[string]knownvalue.Check) {
+				return orgMemberConfig(env.OrgID, env.newAddress(), "read"),
+					map[string]knownvalue.Check{"org_id": knownvalue.StringExact(env.OrgID), "user_id": idPattern}
 			},
-			identity: map[string]knownvalue.Check{"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "user_id": idPattern},
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
-			env.needsEmulator(t)
-			config := env.providerConfig(tc.config(env))
-			resource.ParallelTest(t, resource.TestCase{
+			body, identity := tc.config(t, env)
+			config := env.providerConfig(body)
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				TerraformVersionChecks:   skipBelowIdentity,
 				Steps: []resource.TestStep{
 					{
 						Config:            config,
-						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(tc.addr, tc.identity)},
+						ConfigStateChecks: []statecheck.StateCheck{statecheck.ExpectIdentity(tc.addr, identity)},
 					},
 					{
 						ResourceName:    tc.addr,
@@ -77,18 +77,18 @@ func TestAccIdentity_importBlockByIdentity(t *testing.T) {
 // configuration wrote.
 func TestAccIdentity_shorthandResolved(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
+	subOrgID := env.joinableSubOrgID(t)
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   skipBelowIdentity,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig(subOrgMembershipConfig("c", emulator.DefaultJoinableSubOrgID, "STAFF") +
-				orgMemberConfig("c", newHireEmail, "read")),
+			Config: env.providerConfig(subOrgMembershipConfig("c", subOrgID, "STAFF") +
+				orgMemberConfig("c", env.newAddress(), "read")),
 			ConfigStateChecks: []statecheck.StateCheck{
 				statecheck.ExpectIdentity(subOrgMembershipAddr, map[string]knownvalue.Check{
-					"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "sub_org_id": knownvalue.StringExact(emulator.DefaultJoinableSubOrgID),
+					"org_id": knownvalue.StringExact(env.ParentOrgID), "sub_org_id": knownvalue.StringExact(subOrgID),
 				}),
-				statecheck.ExpectIdentityValue(orgMemberAddr, tfjsonpath.New("org_id"), knownvalue.StringExact(emulator.DefaultParentOrgID)),
+				statecheck.ExpectIdentityValue(orgMemberAddr, tfjsonpath.New("org_id"), knownvalue.StringExact(env.ParentOrgID)),
 			},
 		}},
 	})

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"fmt"
 	"net/http"
 	"reflect"
 	"sync/atomic"
@@ -127,40 +128,40 @@ func TestProtocolListInviteLinks_errorMidStream(t *testing.T) {
 // TestAccInviteLinkList_query runs `terraform query` with the real CLI; CLIs older than Terraform
 // 1.14 skip it, saying why.
 func TestAccInviteLinkList_query(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
 	guest := queryfilter.ByDisplayName(knownvalue.StringExact("guest link to the organization"))
-	resource.ParallelTest(t, resource.TestCase{
+	org := knownvalue.StringExact(env.OrgID)
+	parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig(`
+				Config: env.providerConfig(fmt.Sprintf(`
 resource "invent_invite_link" "readers" {
-  org_id = "c"
+  org_id = %[1]q
   role   = "read"
 }
 
 resource "invent_invite_link" "guests" {
-  org_id = "c"
+  org_id = %[1]q
   role   = "guest"
 }
 
 resource "invent_invite_link" "handbook" {
-  org_id   = "c"
+  org_id   = %[2]q
   role     = "edit"
-  space_id = "` + emulator.DefaultSpaceID + `"
-}`),
+  space_id = %[3]q
+}`, env.OrgID, env.ParentOrgID, env.spaceID())),
 			},
 			{
 				Query: true,
-				Config: `
+				Config: fmt.Sprintf(`
 list "invent_invite_link" "all" {
   provider         = invent
   include_resource = true
 
   config {
-    org_id = "c"
+    org_id = %[1]q
   }
 }
 
@@ -168,20 +169,20 @@ list "invent_invite_link" "guest" {
   provider = invent
 
   config {
-    org_id = "c"
+    org_id = %[1]q
     role   = "guest"
   }
 }
-`,
+`, env.OrgID),
 				QueryResultChecks: []querycheck.QueryResultCheck{
 					// The API lists no space links.
 					querycheck.ExpectLength("invent_invite_link.all", 2),
 					querycheck.ExpectIdentity("invent_invite_link.all", map[string]knownvalue.Check{
-						"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "invite_id": knownvalue.NotNull(),
+						"org_id": org, "invite_id": knownvalue.NotNull(),
 					}),
 					querycheck.ExpectResourceDisplayName("invent_invite_link.all", guest, knownvalue.StringExact("guest link to the organization")),
 					querycheck.ExpectResourceKnownValues("invent_invite_link.all", guest, []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("org_id"), KnownValue: knownvalue.StringExact(emulator.DefaultParentOrgID)},
+						{Path: tfjsonpath.New("org_id"), KnownValue: org},
 						{Path: tfjsonpath.New("role"), KnownValue: knownvalue.StringExact("guest")},
 						{Path: tfjsonpath.New("kind"), KnownValue: knownvalue.StringExact(client.InviteLinkKindOrganization)},
 						{Path: tfjsonpath.New("space_id"), KnownValue: knownvalue.Null()},

@@ -28,41 +28,35 @@ const inviteLinkAddr = "invent_invite_link.test"
 // inviteLinkKind is one kind of link as the table-driven tests configure and expect it.
 type inviteLinkKind struct {
 	kind         string
+	orgID        string // the link's organization
 	target       string // the HCL line that selects the link's target; empty for the organization
 	spaceID      knownvalue.Check
 	collectionID knownvalue.Check
 	title        knownvalue.Check
 }
 
-func inviteLinkKinds() []inviteLinkKind {
-	return []inviteLinkKind{
-		{
-			kind:    client.InviteLinkKindOrganization,
-			spaceID: knownvalue.Null(), collectionID: knownvalue.Null(), title: knownvalue.Null(),
-		},
-		{
-			kind:    client.InviteLinkKindSpace,
-			target:  fmt.Sprintf("space_id = %q", emulator.DefaultSpaceID),
-			spaceID: knownvalue.StringExact(emulator.DefaultSpaceID), collectionID: knownvalue.Null(),
-			title: knownvalue.StringExact(emulator.DefaultSpaceTitle),
-		},
-		{
-			kind:    client.InviteLinkKindCollection,
-			target:  fmt.Sprintf("collection_id = %q", emulator.DefaultCollectionID),
-			spaceID: knownvalue.Null(), collectionID: knownvalue.StringExact(emulator.DefaultCollectionID),
-			title: knownvalue.StringExact("Guides"),
-		},
-	}
-}
+// inviteLinkKindNames are the kinds of link, for newInviteLinkEnv.
+var inviteLinkKindNames = []string{client.InviteLinkKindOrganization, client.InviteLinkKindSpace, client.InviteLinkKindCollection}
 
-// newInviteLinkEnv starts the test's API; space and collection links need the emulator's fixture.
-func (k inviteLinkKind) newEnv(t *testing.T) *testEnv {
+// newInviteLinkEnv starts the test's API for a link of kind. An organization link goes into the
+// test's own organization (newIsolatedTestEnv), space and collection links into the token's
+// organization, which has the space and the collection.
+func newInviteLinkEnv(t *testing.T, kind string) (*testEnv, inviteLinkKind) {
 	t.Helper()
-	env := newTestEnv(t, emulator.Options{})
-	if k.target != "" {
-		env.needsEmulator(t)
+	if kind == client.InviteLinkKindOrganization {
+		env := newIsolatedTestEnv(t)
+		return env, inviteLinkKind{kind: kind, orgID: env.OrgID, spaceID: knownvalue.Null(), collectionID: knownvalue.Null(), title: knownvalue.Null()}
 	}
-	return env
+	env := newTestEnv(t, emulator.Options{})
+	titles := env.titles(t)
+	k := inviteLinkKind{kind: kind, orgID: env.ParentOrgID, spaceID: knownvalue.Null(), collectionID: knownvalue.Null()}
+	if kind == client.InviteLinkKindSpace {
+		k.target, k.spaceID, k.title = fmt.Sprintf("space_id = %q", env.spaceID()), knownvalue.StringExact(env.spaceID()), knownvalue.StringExact(titles.space)
+	} else {
+		k.target, k.collectionID, k.title = fmt.Sprintf("collection_id = %q", env.collectionID()), knownvalue.StringExact(env.collectionID()),
+			knownvalue.StringExact(titles.collection)
+	}
+	return env, k
 }
 
 // stateChecks assert what the state holds for a link of this kind with the given role.
@@ -109,16 +103,16 @@ resource "invent_invite_link" "test" {
 }
 
 func TestAccInviteLink_lifecycle(t *testing.T) {
-	for _, k := range inviteLinkKinds() {
-		t.Run(k.kind, func(t *testing.T) {
-			env := k.newEnv(t)
+	for _, kind := range inviteLinkKindNames {
+		t.Run(kind, func(t *testing.T) {
+			env, k := newInviteLinkEnv(t, kind)
 			sameID := statecheck.CompareValue(compare.ValuesSame())
-			resource.ParallelTest(t, resource.TestCase{
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             inviteLinksDestroyed(env),
 				Steps: []resource.TestStep{
 					{
-						Config: env.providerConfig(inviteLinkConfig(env.OrgID, "edit", k.target)),
+						Config: env.providerConfig(inviteLinkConfig(k.orgID, "edit", k.target)),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionCreate),
 						}},
@@ -132,7 +126,7 @@ func TestAccInviteLink_lifecycle(t *testing.T) {
 						ImportStateIdFunc: inviteLinkImportID(inviteLinkAddr),
 					},
 					{
-						Config: env.providerConfig(inviteLinkConfig(env.OrgID, "comment", k.target)),
+						Config: env.providerConfig(inviteLinkConfig(k.orgID, "comment", k.target)),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							expectOnlyChanges(inviteLinkAddr, []string{"role"}, []string{"redundant"}),
 							plancheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("kind"), knownvalue.StringExact(k.kind)),
@@ -149,14 +143,14 @@ func TestAccInviteLink_lifecycle(t *testing.T) {
 
 // Changes made outside Terraform: a revoked link is created again, a changed role is set back in place.
 func TestAccInviteLink_drift(t *testing.T) {
-	for _, k := range inviteLinkKinds() {
-		t.Run(k.kind, func(t *testing.T) {
-			env := k.newEnv(t)
+	for _, kind := range inviteLinkKindNames {
+		t.Run(kind, func(t *testing.T) {
+			env, k := newInviteLinkEnv(t, kind)
 			ctx := testContext(t)
-			config := env.providerConfig(inviteLinkConfig(env.OrgID, "review", k.target))
+			config := env.providerConfig(inviteLinkConfig(k.orgID, "review", k.target))
 			var inviteID string
 			otherID := statecheck.CompareValue(compare.ValuesDiffer())
-			resource.ParallelTest(t, resource.TestCase{
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             inviteLinksDestroyed(env),
 				Steps: []resource.TestStep{
@@ -167,7 +161,7 @@ func TestAccInviteLink_drift(t *testing.T) {
 					},
 					{
 						PreConfig: func() {
-							if _, err := env.Admin.DeleteInviteLink(ctx, env.OrgID, inviteID); err != nil {
+							if _, err := env.Admin.DeleteInviteLink(ctx, k.orgID, inviteID); err != nil {
 								t.Fatalf("revoking the link outside Terraform: %v", err)
 							}
 						},
@@ -181,7 +175,7 @@ func TestAccInviteLink_drift(t *testing.T) {
 					{
 						PreConfig: func() {
 							req := inviteLinkUpdateRequest(k.kind, client.RoleGuest)
-							if _, err := env.Admin.UpdateInviteLink(ctx, env.OrgID, inviteID, req); err != nil {
+							if _, err := env.Admin.UpdateInviteLink(ctx, k.orgID, inviteID, req); err != nil {
 								t.Fatalf("changing the role outside Terraform: %v", err)
 							}
 						},
@@ -203,8 +197,7 @@ func TestAccInviteLink_drift(t *testing.T) {
 // The guest role is "guest" in configuration and state, and JSON null on the wire: `role` for an
 // organization link, `level` for a space link.
 func TestAccInviteLink_guestRole(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
 	config := env.providerConfig(fmt.Sprintf(`
 resource "invent_invite_link" "org" {
   org_id = %[1]q
@@ -212,12 +205,12 @@ resource "invent_invite_link" "org" {
 }
 
 resource "invent_invite_link" "space" {
-  org_id   = %[1]q
+  org_id   = %[2]q
   role     = "guest"
-  space_id = %[2]q
+  space_id = %[3]q
 }
-`, env.OrgID, emulator.DefaultSpaceID))
-	resource.ParallelTest(t, resource.TestCase{
+`, env.OrgID, env.ParentOrgID, env.spaceID()))
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             inviteLinksDestroyed(env),
 		Steps: []resource.TestStep{
@@ -251,16 +244,14 @@ resource "invent_invite_link" "space" {
 // redundant follows whoever refreshes: a link that grants more than the member holds is not
 // redundant for the member. A refresh may change it, but it never makes a plan.
 func TestAccInviteLink_redundantFollowsCaller(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	if env.MemberToken == "" {
-		t.Skip("needs INVENT_ACC_MEMBER_TOKEN against a live account")
-	}
+	env := newIsolatedTestEnv(t)
+	env.memberJoins(t)
 	link := inviteLinkConfig(env.OrgID, "edit", "")
 	redundant := func(want bool) []statecheck.StateCheck {
 		return []statecheck.StateCheck{statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("redundant"), knownvalue.Bool(want))}
 	}
 	noChanges := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             inviteLinksDestroyed(env),
 		Steps: []resource.TestStep{
@@ -298,28 +289,28 @@ func TestAccInviteLink_planTimeErrors(t *testing.T) {
 
 // The API's own refusals reach the user, and nothing is left behind.
 func TestAccInviteLink_apiErrors(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
+	env.memberJoins(t)
 	cases := map[string]struct {
 		config string
-		want   string
+		want   []string
 	}{
 		"unknown space": {
 			config: env.providerConfig(inviteLinkConfig(env.OrgID, "read", `space_id = "spc_missing"`)),
-			want: fmt.Sprintf(`invent API POST /orgs/%[1]s/link-invites: 400 Bad Request: `+
-				`space "spc_missing" does not exist in organization %[1]q`, env.OrgID),
+			want: []string{fmt.Sprintf(`invent API POST /orgs/%s/link-invites: 400 Bad Request`, env.OrgID),
+				env.apiSays(fmt.Sprintf(`space "spc_missing" does not exist in organization %q`, env.OrgID))},
 		},
 		"member token": {
 			config: env.providerConfigWithToken(env.MemberToken, inviteLinkConfig(env.OrgID, "read", "")),
-			want: fmt.Sprintf(`403 Forbidden: this requires the ADMIN role in organization %q The token's user lacks the `+
-				`permission for this: most changes need the ADMIN role in the organization.`, env.OrgID),
+			want: []string{"403 Forbidden", env.apiSays(fmt.Sprintf(`this requires the ADMIN role in organization %q`, env.OrgID)),
+				`The token's user lacks the permission for this: most changes need the ADMIN role in the organization.`},
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			resource.Test(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: messageRegexp(tc.want)}},
+				Steps:                    []resource.TestStep{{Config: tc.config, ExpectError: messageRegexp(tc.want...)}},
 			})
 		})
 	}
@@ -469,63 +460,73 @@ func TestAccInviteLink_replacements(t *testing.T) {
 	space := func(id string) string { return fmt.Sprintf("space_id = %q", id) }
 	collection := func(id string) string { return fmt.Sprintf("collection_id = %q", id) }
 	cases := map[string]struct {
-		before, after string // the target lines
-		org           string // the org_id before, when not the organization's ID
-		kind, title   knownvalue.Check
+		// before and after are the target lines, with the link's organization spelled c before when
+		// shorthand.
+		before, after func(env *testEnv) string
+		shorthand     bool
+		// secondTarget: the case replaces a space or collection with another, which the emulator
+		// adds; the token's organization of a live account has one of each.
+		secondTarget bool
+		kind         string
+		title        func(titles contentTitles) string
 	}{
 		"org_id from c to the organization's ID": {
-			org: "c", kind: knownvalue.StringExact(client.InviteLinkKindOrganization), title: knownvalue.Null(),
+			// A space link: the only links a test may make in the token's organization, which c is.
+			before: func(env *testEnv) string { return space(env.spaceID()) }, after: func(env *testEnv) string { return space(env.spaceID()) },
+			shorthand: true, kind: client.InviteLinkKindSpace, title: func(titles contentTitles) string { return titles.space },
 		},
 		"space_id": {
-			before: space(emulator.DefaultSpaceID), after: space(otherSpaceID),
-			kind: knownvalue.StringExact(client.InviteLinkKindSpace), title: knownvalue.StringExact(otherSpaceTitle),
+			before: func(env *testEnv) string { return space(env.spaceID()) }, after: func(*testEnv) string { return space(otherSpaceID) },
+			secondTarget: true, kind: client.InviteLinkKindSpace, title: func(contentTitles) string { return otherSpaceTitle },
 		},
 		"collection_id": {
-			before: collection(emulator.DefaultCollectionID), after: collection(otherCollectionID),
-			kind: knownvalue.StringExact(client.InviteLinkKindCollection), title: knownvalue.StringExact(otherCollectionTitle),
+			before: func(env *testEnv) string { return collection(env.collectionID()) }, after: func(*testEnv) string { return collection(otherCollectionID) },
+			secondTarget: true, kind: client.InviteLinkKindCollection, title: func(contentTitles) string { return otherCollectionTitle },
 		},
 		"space_id instead of collection_id": {
-			before: collection(emulator.DefaultCollectionID), after: space(emulator.DefaultSpaceID),
-			kind: knownvalue.StringExact(client.InviteLinkKindSpace), title: knownvalue.StringExact(emulator.DefaultSpaceTitle),
+			before: func(env *testEnv) string { return collection(env.collectionID()) }, after: func(env *testEnv) string { return space(env.spaceID()) },
+			kind: client.InviteLinkKindSpace, title: func(titles contentTitles) string { return titles.space },
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
-			emu := env.needsEmulator(t)
-			if err := errors.Join(emu.AddSpace(env.OrgID, otherSpaceID, otherSpaceTitle),
-				emu.AddCollection(env.OrgID, otherCollectionID, otherCollectionTitle)); err != nil {
-				t.Fatal(err)
+			if tc.secondTarget {
+				emu := env.needsEmulator(t, knobSetup+" (a second space and collection)")
+				if err := errors.Join(emu.AddSpace(env.ParentOrgID, otherSpaceID, otherSpaceTitle),
+					emu.AddCollection(env.ParentOrgID, otherCollectionID, otherCollectionTitle)); err != nil {
+					t.Fatal(err)
+				}
 			}
-			org := env.OrgID
-			if tc.org != "" {
-				org = tc.org
+			org := env.ParentOrgID
+			if tc.shorthand {
+				org = "c"
 			}
 			var firstID string
 			newID := statecheck.CompareValue(compare.ValuesDiffer())
-			resource.ParallelTest(t, resource.TestCase{
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             inviteLinksDestroyed(env),
 				Steps: []resource.TestStep{
 					{
-						Config:            env.providerConfig(inviteLinkConfig(org, "read", tc.before)),
+						Config:            env.providerConfig(inviteLinkConfig(org, "read", tc.before(env))),
 						ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id"))},
 						Check:             captureAttribute(inviteLinkAddr, "id", &firstID),
 					},
 					{
-						Config: env.providerConfig(inviteLinkConfig(env.OrgID, "read", tc.after)),
+						Config: env.providerConfig(inviteLinkConfig(env.ParentOrgID, "read", tc.after(env))),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(inviteLinkAddr, plancheck.ResourceActionDestroyBeforeCreate),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
 							newID.AddStateValue(inviteLinkAddr, tfjsonpath.New("id")),
-							statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("kind"), tc.kind),
-							statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("title"), tc.title),
+							statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("kind"), knownvalue.StringExact(tc.kind)),
+							statecheck.ExpectKnownValue(inviteLinkAddr, tfjsonpath.New("title"), knownvalue.StringExact(tc.title(env.titles(t)))),
 						},
 						Check: resource.ComposeAggregateTestCheckFunc(
 							inviteLinkAPIRole(env, inviteLinkAddr, client.RoleRead),
 							func(*terraform.State) error {
-								_, err := env.Admin.GetInviteLink(testContext(t), env.OrgID, firstID)
+								_, err := env.Admin.GetInviteLink(testContext(t), env.ParentOrgID, firstID)
 								return inviteLinkGoneError(firstID, err)
 							},
 						),
@@ -535,8 +536,7 @@ func TestAccInviteLink_replacements(t *testing.T) {
 		})
 	}
 	t.Run("-replace", func(t *testing.T) {
-		env := newTestEnv(t, emulator.Options{})
-		env.needsEmulator(t)
+		env := newIsolatedTestEnv(t)
 		replaceByRequest(t, env, inviteLinkConfig(env.OrgID, "read", ""), inviteLinkAddr)
 	})
 }

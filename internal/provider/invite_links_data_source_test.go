@@ -12,7 +12,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/orgkit/terraform-provider-invent/internal/client"
-	"github.com/orgkit/terraform-provider-invent/internal/emulator"
 )
 
 const inviteLinksAddr = "data.invent_invite_links.all"
@@ -46,8 +45,7 @@ func createInviteLinks(t *testing.T, env *testEnv, n int) {
 
 // More links than one page of the largest size (1,000): the data source reads every page.
 func TestAccInviteLinksDataSource_everyPage(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t) // 1,200 links are not for a live account
+	env := newIsolatedTestEnv(t)
 	createInviteLinks(t, env, 1200)
 	want, err := env.Admin.ListInviteLinks(testContext(t), env.OrgID)
 	if err != nil {
@@ -71,7 +69,7 @@ func TestAccInviteLinksDataSource_everyPage(t *testing.T) {
 			break
 		}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfig(inviteLinksConfig(env.OrgID, "")),
@@ -87,8 +85,7 @@ func TestAccInviteLinksDataSource_everyPage(t *testing.T) {
 // Links created in the same configuration are listed once they exist; a space link is not listed,
 // as the API lists organization-wide links only.
 func TestAccInviteLinksDataSource_linksOfTheSameConfig(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
 	createInviteLinks(t, env, 3)
 	before, err := env.Admin.ListInviteLinks(testContext(t), env.OrgID)
 	if err != nil {
@@ -106,18 +103,18 @@ resource "invent_invite_link" "guest" {
 }
 
 resource "invent_invite_link" "space" {
-  org_id   = %[1]q
+  org_id   = %[2]q
   role     = "edit"
-  space_id = %[2]q
+  space_id = %[3]q
 }
-`, env.OrgID, emulator.DefaultSpaceID) + inviteLinksConfig(env.OrgID,
+`, env.OrgID, env.ParentOrgID, env.spaceID()) + inviteLinksConfig(env.OrgID,
 		"invent_invite_link.read, invent_invite_link.guest, invent_invite_link.space"))
 	listed := func(addr string) statecheck.StateCheck {
 		return statecheck.CompareValueCollection(inviteLinksAddr,
 			[]tfjsonpath.Path{tfjsonpath.New("invite_links"), tfjsonpath.New("id")},
 			addr, tfjsonpath.New("id"), compare.ValuesSame())
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             inviteLinksDestroyed(env),
 		Steps: []resource.TestStep{{

@@ -24,12 +24,26 @@ func linksExclusiveConfig(orgID string, imported bool, inviteIDs ...string) stri
 }
 
 // createLink creates a link through the API, outside Terraform, and returns its ID: a link to the
-// whole organization, or to spaceID when set.
+// whole test organization, or to spaceID (a space of the token's organization) when set, which is
+// revoked again when the test ends.
 func createLink(t *testing.T, env *testEnv, role client.ContentRole, spaceID string) string {
 	t.Helper()
-	link, err := env.Admin.CreateInviteLink(testContext(t), env.OrgID, client.NewInviteLinkRequest(role, spaceID, ""))
+	orgID := env.OrgID
+	if spaceID != "" {
+		orgID = env.ParentOrgID
+	}
+	link, err := env.Admin.CreateInviteLink(testContext(t), orgID, client.NewInviteLinkRequest(role, spaceID, ""))
 	if err != nil {
 		t.Fatalf("creating a link: %v", err)
+	}
+	if spaceID != "" {
+		t.Cleanup(func() {
+			ctx, cancel := cleanupContext()
+			defer cancel()
+			if _, err := env.Admin.DeleteInviteLink(ctx, orgID, link.ID); err != nil {
+				t.Errorf("revoking the space link the test made: %v", err)
+			}
+		})
 	}
 	return link.ID
 }
@@ -59,21 +73,20 @@ func linksAre(t *testing.T, env *testEnv, want ...*string) resource.TestCheckFun
 
 // Another link exists: the create refuses and revokes nothing.
 func TestAccInviteLinksExclusive_createRefused(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
 	kept := createLink(t, env, client.RoleRead, "")
 	other := createLink(t, env, client.RoleEdit, "")
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             linksAre(t, env, &kept, &other),
 		Steps: []resource.TestStep{
 			{
 				Config: env.providerConfig(linksExclusiveConfig(env.OrgID, false, kept)),
 				ExpectError: messageRegexp(`The organization has invite links outside invite_ids`,
-					`Organization "org_acme" has 1 invite link that invite_ids does not list:`,
+					fmt.Sprintf(`Organization %q has 1 invite link that invite_ids does not list:`, env.OrgID),
 					fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(other)),
 					`Creating invent_invite_links_exclusive revokes nothing`,
-					`import { to = invent_invite_links_exclusive.<name> id = "org_acme" }`),
+					fmt.Sprintf(`import { to = invent_invite_links_exclusive.<name> id = %q }`, env.OrgID)),
 			},
 		},
 	})
@@ -82,14 +95,13 @@ func TestAccInviteLinksExclusive_createRefused(t *testing.T) {
 // Adopted by an import block, the resource revokes exactly the organization-wide links outside
 // invite_ids, and refuses IDs that are not such links.
 func TestAccInviteLinksExclusive_lifecycle(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
 	// Link IDs are the API's, so the configurations read them when each step runs.
 	kept := createLink(t, env, client.RoleRead, "")
 	other := createLink(t, env, client.RoleEdit, "")
-	space := createLink(t, env, client.RoleGuest, emulator.DefaultSpaceID)
+	space := createLink(t, env, client.RoleGuest, env.spaceID())
 	var extra string
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// Destroying the resource revokes nothing.
@@ -108,7 +120,7 @@ func TestAccInviteLinksExclusive_lifecycle(t *testing.T) {
 				Check: resource.ComposeAggregateTestCheckFunc(
 					linksAre(t, env, &kept),
 					func(*terraform.State) error {
-						_, err := env.Admin.GetInviteLink(testContext(t), env.OrgID, space)
+						_, err := env.Admin.GetInviteLink(testContext(t), env.ParentOrgID, space)
 						return err
 					},
 				),
@@ -127,7 +139,7 @@ func TestAccInviteLinksExclusive_lifecycle(t *testing.T) {
 				PreConfig: func() { extra = createLink(t, env, client.RoleComment, "") },
 				Config:    env.providerConfig(linksExclusiveConfig(env.OrgID, false, kept, space, "inv_unknown")),
 				ExpectError: messageRegexp(`Not invite links of the organization`,
-					`invite_ids lists IDs that are not an organization-wide invite link of organization "org_acme":`,
+					fmt.Sprintf(`invite_ids lists IDs that are not an organization-wide invite link of organization %q:`, env.OrgID),
 					`- `+client.MaskInviteID(space), `- …nown`,
 					`Space and collection links are not organization-wide and do not belong here. Nothing is applied.`),
 			},
@@ -138,8 +150,7 @@ func TestAccInviteLinksExclusive_lifecycle(t *testing.T) {
 // The warning names each link to be revoked with its role, through the real terraform CLI; a link
 // created outside Terraform shows in the next refreshing plan only; destroy revokes nothing.
 func TestAccInviteLinksExclusive_cli(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
 	kept := createLink(t, env, client.RoleRead, "")
 	extras := []string{createLink(t, env, client.RoleEdit, ""), createLink(t, env, client.RoleGuest, "")}
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
@@ -149,8 +160,8 @@ func TestAccInviteLinksExclusive_cli(t *testing.T) {
 	plan := ws.mustRun("plan")
 	want := []string{
 		`Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.`,
-		`Warning: 2 invite links of organization "org_acme" will be revoked`,
-		`Applying this plan will revoke these invite links of organization "org_acme", which invite_ids does not list:`,
+		fmt.Sprintf(`Warning: 2 invite links of organization %q will be revoked`, env.OrgID),
+		fmt.Sprintf(`Applying this plan will revoke these invite links of organization %q, which invite_ids does not list:`, env.OrgID),
 		fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(extras[0])),
 		fmt.Sprintf(`- %s, role guest`, client.MaskInviteID(extras[1])),
 		`To keep one, add its ID to invite_ids.`,
@@ -170,7 +181,7 @@ func TestAccInviteLinksExclusive_cli(t *testing.T) {
 	plan = ws.mustRun("plan")
 	want = []string{
 		`invent_invite_links_exclusive.all will be updated in-place`, `~ invite_ids = (sensitive value)`,
-		`Warning: 1 invite link of organization "org_acme" will be revoked`,
+		fmt.Sprintf(`Warning: 1 invite link of organization %q will be revoked`, env.OrgID),
 		fmt.Sprintf(`- %s, role create`, client.MaskInviteID(late)),
 	}
 	if !messageRegexp(want...).MatchString(plan.stdout) {
@@ -186,8 +197,7 @@ func TestAccInviteLinksExclusive_cli(t *testing.T) {
 
 // A link revoked meanwhile is fine (204), and the warning of a plan made directly says so.
 func TestInviteLinksExclusiveResource_modifyPlan(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newEmulatorEnv(t, emulator.Options{})
 	kept := createLink(t, env, client.RoleRead, "")
 	other := createLink(t, env, client.RoleEdit, "")
 	r := &inviteLinksExclusiveResource{exclusiveResource[client.InviteLink]{data: newProviderData(env.Admin, true), kind: inviteLinksExclusive}}
@@ -208,7 +218,7 @@ func TestAccExclusive_badInput(t *testing.T) {
 		"malformed invite ID": {env.providerConfig(linksExclusiveConfig(env.OrgID, false, "inv 1")),
 			messageRegexp(`Invalid ID`, `Attribute invite_ids[0] must be an ID of letters, digits, '_' and '-' (its value is sensitive, so not shown)`)},
 	})
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config:            env.providerConfig(linksExclusiveConfig(env.OrgID, false)),
@@ -225,8 +235,7 @@ func TestAccExclusive_badInput(t *testing.T) {
 // elements) fails the plan, before anything else of the configuration is applied; when an unknown
 // element might name the one link outside, the plan passes and the apply's check stays.
 func TestAccInviteLinksExclusive_createRefusedAtPlan(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
 	outside := []string{createLink(t, env, client.RoleEdit, ""), createLink(t, env, client.RoleGuest, "")}
 	config := env.providerConfig(fmt.Sprintf(`
 resource "invent_invite_link" "new" {
@@ -239,19 +248,19 @@ resource "invent_invite_links_exclusive" "all" {
   invite_ids = [invent_invite_link.new.id]
 }
 `, env.OrgID))
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
 				Config:   config,
 				PlanOnly: true,
 				ExpectError: messageRegexp(`The organization has invite links outside invite_ids`,
-					`Organization "org_acme" has 2 invite links that invite_ids does not list:`,
+					fmt.Sprintf(`Organization %q has 2 invite links that invite_ids does not list:`, env.OrgID),
 					fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(outside[0])),
 					fmt.Sprintf(`- %s, role guest`, client.MaskInviteID(outside[1])),
 					`Creating invent_invite_links_exclusive revokes nothing: a create's plan has no prior state, so it `+
 						`cannot show these as changes for review. Nothing is applied.`,
-					`import { to = invent_invite_links_exclusive.<name> id = "org_acme" }`),
+					fmt.Sprintf(`import { to = invent_invite_links_exclusive.<name> id = %q }`, env.OrgID)),
 			},
 			{
 				// One link outside, one unknown ID: the apply decides (when it plans the resource again,
@@ -264,7 +273,7 @@ resource "invent_invite_links_exclusive" "all" {
 				},
 				Config: config,
 				ExpectError: messageRegexp(`The organization has invite links outside invite_ids`,
-					`Organization "org_acme" has 1 invite link that invite_ids does not list:`,
+					fmt.Sprintf(`Organization %q has 1 invite link that invite_ids does not list:`, env.OrgID),
 					fmt.Sprintf(`- %s, role edit`, client.MaskInviteID(outside[0]))),
 			},
 		},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"reflect"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -125,30 +126,32 @@ func personEmails(n int) []string {
 // TestAccOrgMemberList_query runs `terraform query` with the real CLI; CLIs older than Terraform
 // 1.14 skip it, saying why.
 func TestAccOrgMemberList_query(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	newPerson := queryfilter.ByDisplayName(knownvalue.StringExact("new.person@example.org"))
-	resource.ParallelTest(t, resource.TestCase{
+	env := newIsolatedTestEnv(t)
+	env.memberJoins(t)
+	email := env.newAddress()
+	newPerson := queryfilter.ByDisplayName(knownvalue.StringExact(email))
+	org := knownvalue.StringExact(env.OrgID)
+	members := memberIDs(t, env)
+	admins, err := env.Admin.ListMembers(testContext(t), env.OrgID, client.MemberFilter{Role: client.RoleAdmin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_14_0)},
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig(`
-resource "invent_org_member" "new_person" {
-  org_id = "c"
-  email  = "new.person@example.org"
-  role   = "comment"
-}`),
+				Config: env.providerConfig(orgMemberConfig(env.OrgID, email, "comment")),
 			},
 			{
 				Query: true,
-				Config: `
+				Config: fmt.Sprintf(`
 list "invent_org_member" "all" {
   provider         = invent
   include_resource = true
 
   config {
-    org_id = "c"
+    org_id = %[1]q
   }
 }
 
@@ -156,7 +159,7 @@ list "invent_org_member" "admins" {
   provider = invent
 
   config {
-    org_id = "c"
+    org_id = %[1]q
     role   = "admin"
   }
 }
@@ -165,8 +168,8 @@ list "invent_org_member" "search" {
   provider = invent
 
   config {
-    org_id = "c"
-    search = "NEW.PERSON"
+    org_id = %[1]q
+    search = %[2]q
   }
 }
 
@@ -175,25 +178,25 @@ list "invent_org_member" "first_two" {
   limit    = 2
 
   config {
-    org_id = "c"
+    org_id = %[1]q
   }
 }
-`,
+`, env.OrgID, strings.ToUpper(email)),
 				QueryResultChecks: []querycheck.QueryResultCheck{
-					querycheck.ExpectLength("invent_org_member.all", 4),
+					querycheck.ExpectLength("invent_org_member.all", len(members)+1),
 					querycheck.ExpectIdentity("invent_org_member.all", map[string]knownvalue.Check{
-						"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "user_id": knownvalue.StringExact(emulator.DefaultAdminUserID),
+						"org_id": org, "user_id": knownvalue.StringExact(env.AdminUserID),
 					}),
 					querycheck.ExpectResourceDisplayName("invent_org_member.all", queryfilter.ByResourceIdentity(map[string]knownvalue.Check{
-						"org_id": knownvalue.StringExact(emulator.DefaultParentOrgID), "user_id": knownvalue.StringExact(emulator.DefaultMemberUserID),
-					}), knownvalue.StringExact("max@acme.example")),
+						"org_id": org, "user_id": knownvalue.StringExact(env.MemberUserID),
+					}), knownvalue.StringExact(env.MemberEmail)),
 					querycheck.ExpectResourceKnownValues("invent_org_member.all", newPerson, []querycheck.KnownValueCheck{
-						{Path: tfjsonpath.New("org_id"), KnownValue: knownvalue.StringExact(emulator.DefaultParentOrgID)},
+						{Path: tfjsonpath.New("org_id"), KnownValue: org},
 						{Path: tfjsonpath.New("role"), KnownValue: knownvalue.StringExact("comment")},
 						{Path: tfjsonpath.New("status"), KnownValue: knownvalue.StringExact(client.MemberStatusInvited)},
 						{Path: tfjsonpath.New("sso"), KnownValue: knownvalue.Bool(false)},
 					}),
-					querycheck.ExpectLength("invent_org_member.admins", 2),
+					querycheck.ExpectLength("invent_org_member.admins", len(admins)),
 					querycheck.ExpectLength("invent_org_member.search", 1),
 					querycheck.ExpectLength("invent_org_member.first_two", 2),
 				},

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	fwresource "github.com/hashicorp/terraform-plugin-framework/resource"
@@ -28,10 +29,9 @@ import (
 
 const (
 	orgMemberAddr = "invent_org_member.test"
-	// newHireEmail has no account in the emulator's directory, so inviting it makes an INVITED member.
+	// newHireEmail is an address for configurations that fail before any request; the tests that
+	// invite invite env.newAddress(), an address of their own.
 	newHireEmail = "new.hire@example.com"
-	// adminEmail is the address of the admin token's user (emulator.DefaultAdminUserID).
-	adminEmail = "ada@acme.example"
 )
 
 var rfc3339Pattern = regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$`)
@@ -51,44 +51,88 @@ resource "invent_org_member" "test" {
 `, orgID, email, role, sso)
 }
 
-// orgMemberStateChecks assert what the state holds for a member invited with email and role.
-func orgMemberStateChecks(email, role, status string) []statecheck.StateCheck {
+// orgMemberStateChecks assert what the state holds for a member of orgID invited with email and role.
+func orgMemberStateChecks(orgID, email, role string, status knownvalue.Check) []statecheck.StateCheck {
 	at := func(attr string, want knownvalue.Check) statecheck.StateCheck {
 		return statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New(attr), want)
 	}
 	return []statecheck.StateCheck{
-		at("id", knownvalue.StringRegexp(regexp.MustCompile(`^`+emulator.DefaultParentOrgID+`/usr_[a-zA-Z0-9_-]+$`))),
+		at("id", knownvalue.StringRegexp(regexp.MustCompile(`^`+regexp.QuoteMeta(orgID)+`/[a-zA-Z0-9_-]+$`))),
 		at("user_id", knownvalue.StringRegexp(apiIDPattern)),
 		at("email", knownvalue.StringExact(email)),
 		at("role", knownvalue.StringExact(role)),
-		at("status", knownvalue.StringExact(status)),
+		at("status", status),
 		at("sso", knownvalue.Bool(false)),
 		at("disabled", knownvalue.Bool(false)),
 		at("joined_at", knownvalue.StringRegexp(rfc3339Pattern)),
 	}
 }
 
+// orgMemberAgreesWithAPI checks that the state of the member at addr holds what the API holds for it:
+// what a live account names a new user, and which status an address invited again gets, is the
+// API's to say.
+func orgMemberAgreesWithAPI(env *testEnv, addr string) resource.TestCheckFunc {
+	return func(s *terraform.State) error {
+		rs, ok := s.RootModule().Resources[addr]
+		if !ok {
+			return fmt.Errorf("%s is not in state", addr)
+		}
+		attrs := rs.Primary.Attributes
+		m, err := env.Admin.GetMember(context.Background(), attrs["org_id"], attrs["user_id"])
+		if err != nil {
+			return err
+		}
+		for attr, want := range map[string]string{
+			"display_name": m.User.DisplayName, "status": m.Status, "disabled": fmt.Sprint(m.Disabled), "sso": fmt.Sprint(m.SSO),
+			"joined_at": m.JoinedAt.UTC().Format(time.RFC3339),
+		} {
+			if attrs[attr] != want {
+				return fmt.Errorf("%s: %s is %q in state, %q in the API", addr, attr, attrs[attr], want)
+			}
+		}
+		return nil
+	}
+}
+
+// invitedAgainStatus is the status of an address invited again after its removal: the emulator
+// keeps the user the first invitation made, who joins at once; a live account says.
+func invitedAgainStatus(env *testEnv) knownvalue.Check {
+	if env.live != nil {
+		return knownvalue.NotNull()
+	}
+	return knownvalue.StringExact(client.MemberStatusActive)
+}
+
+// mixedCase is email with the first letter of its local part and of its domain in upper case.
+func mixedCase(email string) string {
+	local, domain, _ := strings.Cut(email, "@")
+	return strings.ToUpper(local[:1]) + local[1:] + "@" + strings.ToUpper(domain[:1]) + domain[1:]
+}
+
 func TestAccOrgMember_lifecycle(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	const otherEmail = "other.hire@example.com"
+	env := newIsolatedTestEnv(t)
+	newHire, otherHire := env.newAddress(), env.newAddress()
+	invited := knownvalue.StringExact(client.MemberStatusInvited)
 	sameUser := statecheck.CompareValue(compare.ValuesSame())
 	newUser := statecheck.CompareValue(compare.ValuesDiffer())
 	userID := tfjsonpath.New("user_id")
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig(orgMemberConfig(env.OrgID, newHireEmail, "edit")),
+				Config: env.providerConfig(orgMemberConfig(env.OrgID, newHire, "edit")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(orgMemberAddr, plancheck.ResourceActionCreate),
 				}},
-				ConfigStateChecks: append(orgMemberStateChecks(newHireEmail, "edit", client.MemberStatusInvited),
-					statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("new.hire")),
+				ConfigStateChecks: append(orgMemberStateChecks(env.OrgID, newHire, "edit", invited),
 					sameUser.AddStateValue(orgMemberAddr, userID),
 					newUser.AddStateValue(orgMemberAddr, userID),
 				),
-				Check: orgMemberAPIRole(env, orgMemberAddr, client.RoleEdit),
+				Check: resource.ComposeAggregateTestCheckFunc(
+					orgMemberAPIRole(env, orgMemberAddr, client.RoleEdit),
+					orgMemberAgreesWithAPI(env, orgMemberAddr),
+				),
 			},
 			{
 				ResourceName:            orgMemberAddr,
@@ -99,31 +143,31 @@ func TestAccOrgMember_lifecycle(t *testing.T) {
 			{
 				ResourceName:            orgMemberAddr,
 				ImportState:             true,
-				ImportStateId:           env.OrgID + "/" + newHireEmail,
+				ImportStateId:           env.OrgID + "/" + newHire,
 				ImportStateVerify:       true,
 				ImportStateVerifyIgnore: []string{"timeouts"},
 			},
 			{
-				Config: env.providerConfig(orgMemberConfig(env.OrgID, newHireEmail, "comment")),
+				Config: env.providerConfig(orgMemberConfig(env.OrgID, newHire, "comment")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					// An invited member's role change: display_name, status, joined_at and disabled stay.
 					expectOnlyChanges(orgMemberAddr, []string{"role"}, nil),
 					plancheck.ExpectKnownValue(orgMemberAddr, userID, knownvalue.StringRegexp(apiIDPattern)),
 				}},
-				ConfigStateChecks: append(orgMemberStateChecks(newHireEmail, "comment", client.MemberStatusInvited),
+				ConfigStateChecks: append(orgMemberStateChecks(env.OrgID, newHire, "comment", invited),
 					sameUser.AddStateValue(orgMemberAddr, userID)),
 				Check: orgMemberAPIRole(env, orgMemberAddr, client.RoleComment),
 			},
 			{
-				Config: env.providerConfig(orgMemberConfig(env.OrgID, otherEmail, "comment")),
+				Config: env.providerConfig(orgMemberConfig(env.OrgID, otherHire, "comment")),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(orgMemberAddr, plancheck.ResourceActionDestroyBeforeCreate),
 				}},
-				ConfigStateChecks: append(orgMemberStateChecks(otherEmail, "comment", client.MemberStatusInvited),
+				ConfigStateChecks: append(orgMemberStateChecks(env.OrgID, otherHire, "comment", invited),
 					newUser.AddStateValue(orgMemberAddr, userID)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					orgMemberAPIRole(env, orgMemberAddr, client.RoleComment),
-					orgMemberAbsent(t, env, newHireEmail),
+					orgMemberAbsent(t, env, newHire),
 				),
 			},
 		},
@@ -132,11 +176,12 @@ func TestAccOrgMember_lifecycle(t *testing.T) {
 
 // Changes made outside Terraform: a removed member is invited again, a changed role is set back.
 func TestAccOrgMember_drift(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	env := newIsolatedTestEnv(t)
 	ctx := testContext(t)
-	config := env.providerConfig(orgMemberConfig(env.OrgID, newHireEmail, "review"))
+	newHire := env.newAddress()
+	config := env.providerConfig(orgMemberConfig(env.OrgID, newHire, "review"))
 	var userID string
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),
 		Steps: []resource.TestStep{
@@ -154,10 +199,10 @@ func TestAccOrgMember_drift(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(orgMemberAddr, plancheck.ResourceActionCreate),
 				}},
-				// The first invitation put the address into the directory, so it joins at once now.
-				ConfigStateChecks: orgMemberStateChecks(newHireEmail, "review", client.MemberStatusActive),
+				ConfigStateChecks: orgMemberStateChecks(env.OrgID, newHire, "review", invitedAgainStatus(env)),
 				Check: resource.ComposeAggregateTestCheckFunc(
 					orgMemberAPIRole(env, orgMemberAddr, client.RoleReview),
+					orgMemberAgreesWithAPI(env, orgMemberAddr),
 					captureAttribute(orgMemberAddr, "user_id", &userID),
 				),
 			},
@@ -172,7 +217,7 @@ func TestAccOrgMember_drift(t *testing.T) {
 					expectOnlyChanges(orgMemberAddr, []string{"role"}, nil),
 					plancheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("role"), knownvalue.StringExact("review")),
 				}},
-				ConfigStateChecks: orgMemberStateChecks(newHireEmail, "review", client.MemberStatusActive),
+				ConfigStateChecks: orgMemberStateChecks(env.OrgID, newHire, "review", invitedAgainStatus(env)),
 				Check:             orgMemberAPIRole(env, orgMemberAddr, client.RoleReview),
 			},
 		},
@@ -182,34 +227,41 @@ func TestAccOrgMember_drift(t *testing.T) {
 // An address is compared without regard to case: a directory user written in mixed case is the
 // same member, and neither the first spelling nor a later change of case makes a diff.
 func TestAccOrgMember_emailCase(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	const written = "Nina@Example.com"
+	env := newIsolatedTestEnv(t)
+	// A user the directory knows who is not a member yet: the emulator's Nina, or the member
+	// token's user, whom the test's own organization does not have.
+	email, userID, extra := emulator.DefaultUninvitedEmail, "usr_nina", []statecheck.StateCheck{
+		statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Nina New")),
+	}
+	var status knownvalue.Check = knownvalue.StringExact(client.MemberStatusActive)
+	if env.live != nil {
+		email, userID, extra, status = env.MemberEmail, env.MemberUserID, nil, knownvalue.NotNull()
+	}
+	written := mixedCase(email)
 	noChanges := resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),
 		Steps: []resource.TestStep{
 			{
 				Config: env.providerConfig(orgMemberConfig(env.OrgID, written, "read")),
-				ConfigStateChecks: append(orgMemberStateChecks(written, "read", client.MemberStatusActive),
-					statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("user_id"), knownvalue.StringExact("usr_nina")),
-					statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("display_name"), knownvalue.StringExact("Nina New")),
-				),
+				ConfigStateChecks: append(append(orgMemberStateChecks(env.OrgID, written, "read", status),
+					statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(userID))), extra...),
+				Check: orgMemberAgreesWithAPI(env, orgMemberAddr),
 			},
 			{
 				Config:   env.providerConfig(orgMemberConfig(env.OrgID, written, "read")),
 				PlanOnly: true,
 			},
 			{
-				Config:            env.providerConfig(orgMemberConfig(env.OrgID, emulator.DefaultUninvitedEmail, "read")),
+				Config:            env.providerConfig(orgMemberConfig(env.OrgID, email, "read")),
 				ConfigPlanChecks:  noChanges,
-				ConfigStateChecks: orgMemberStateChecks(written, "read", client.MemberStatusActive),
+				ConfigStateChecks: orgMemberStateChecks(env.OrgID, written, "read", status),
 			},
 			{
-				Config:            env.providerConfig(orgMemberConfig(env.OrgID, "NINA@EXAMPLE.COM", "read")),
+				Config:            env.providerConfig(orgMemberConfig(env.OrgID, strings.ToUpper(email), "read")),
 				ConfigPlanChecks:  noChanges,
-				ConfigStateChecks: orgMemberStateChecks(written, "read", client.MemberStatusActive),
+				ConfigStateChecks: orgMemberStateChecks(env.OrgID, written, "read", status),
 			},
 		},
 	})
@@ -219,10 +271,10 @@ func TestAccOrgMember_emailCase(t *testing.T) {
 // configuration did not ask for a member without SSO, and the state records nothing.
 func TestAccOrgMember_ssoFailureRollsBack(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env.needsEmulator(t, knobOtherOrg+" (a user with SSO there)")
 	const sashaID = "usr_sasha"
 	ctx := testContext(t)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),
 		Steps: []resource.TestStep{
@@ -245,7 +297,7 @@ func TestAccOrgMember_ssoFailureRollsBack(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(orgMemberAddr, plancheck.ResourceActionCreate),
 				}},
-				ConfigStateChecks: append(orgMemberStateChecks(emulator.DefaultSSOElsewhereEmail, "read", client.MemberStatusActive),
+				ConfigStateChecks: append(orgMemberStateChecks(env.OrgID, emulator.DefaultSSOElsewhereEmail, "read", knownvalue.StringExact(client.MemberStatusActive)),
 					statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(sashaID))),
 			},
 		},
@@ -255,17 +307,19 @@ func TestAccOrgMember_ssoFailureRollsBack(t *testing.T) {
 // An address that is a member already is not adopted: the error gives the import command, and the
 // member is left as it was.
 func TestAccOrgMember_alreadyMember(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
+	env := newIsolatedTestEnv(t)
+	env.memberJoins(t)
+	written := mixedCase(env.MemberEmail)
+	importID := env.OrgID + "/" + written
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             orgMemberHasRole(t, env, emulator.DefaultMemberUserID, client.RoleRead),
+		CheckDestroy:             orgMemberHasRole(t, env, env.MemberUserID, client.RoleRead),
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig(orgMemberConfig(env.OrgID, "Max@Acme.example", "edit")),
+			Config: env.providerConfig(orgMemberConfig(env.OrgID, written, "edit")),
 			ExpectError: messageRegexp(`Already a member of the organization`,
-				`Max@Acme.example is already a member of organization "org_acme" with the role read.`,
-				`terraform import invent_org_member.<name> "org_acme/Max@Acme.example"`,
-				`or add an import block with id = "org_acme/Max@Acme.example".`),
+				fmt.Sprintf(`%s is already a member of organization %q with the role read.`, written, env.OrgID),
+				fmt.Sprintf(`terraform import invent_org_member.<name> %q`, importID),
+				fmt.Sprintf(`or add an import block with id = %q.`, importID)),
 		}},
 	})
 }
@@ -273,13 +327,12 @@ func TestAccOrgMember_alreadyMember(t *testing.T) {
 // A token whose user is no ADMIN only makes the API ask the admins (202): destroy fails, says
 // why, and the member stays in the API and in state until an admin token destroys it.
 func TestAccOrgMember_nonAdminTokenCannotRemove(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	if env.MemberToken == "" {
-		t.Skip("needs INVENT_ACC_MEMBER_TOKEN against a live account")
-	}
-	member := orgMemberConfig(env.OrgID, newHireEmail, "read")
+	env := newIsolatedTestEnv(t)
+	env.memberJoins(t)
+	newHire := env.newAddress()
+	member := orgMemberConfig(env.OrgID, newHire, "read")
 	var userID string
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),
 		Steps: []resource.TestStep{
@@ -290,9 +343,9 @@ func TestAccOrgMember_nonAdminTokenCannotRemove(t *testing.T) {
 			{
 				Config:  env.providerConfigWithToken(env.MemberToken, member),
 				Destroy: true,
-				ExpectError: messageRegexp(`Cannot remove new.hire@example.com from the organization`,
-					`The API answered 202 Accepted: the API token's user is not an ADMIN of organization "org_acme", `+
-						`so the API only sent a removal request to the organization's admins and removed nobody.`,
+				ExpectError: messageRegexp(fmt.Sprintf(`Cannot remove %s from the organization`, newHire),
+					fmt.Sprintf(`The API answered 202 Accepted: the API token's user is not an ADMIN of organization %q, `+
+						`so the API only sent a removal request to the organization's admins and removed nobody.`, env.OrgID),
 					`Removing a member needs an ADMIN token: run again with the API token of an ADMIN of the organization.`),
 			},
 			{
@@ -309,8 +362,7 @@ func TestAccOrgMember_nonAdminTokenCannotRemove(t *testing.T) {
 
 // The token's own membership can be managed, but never removed or demoted by that token.
 func TestAccOrgMember_tokenUserProtected(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newIsolatedTestEnv(t)
 	const addr = "invent_org_member.self"
 	self := func(role string) string {
 		return fmt.Sprintf(`
@@ -319,13 +371,13 @@ resource "invent_org_member" "self" {
   email  = %q
   role   = %q
 }
-`, env.OrgID, adminEmail, role)
+`, env.OrgID, env.AdminEmail, role)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		// The import block that adopts the member, and the removed block that lets go of it.
 		TerraformVersionChecks:   skipBelowRemovedBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             orgMemberHasRole(t, env, emulator.DefaultAdminUserID, client.RoleAdmin),
+		CheckDestroy:             orgMemberHasRole(t, env, env.AdminUserID, client.RoleAdmin),
 		Steps: []resource.TestStep{
 			{
 				Config: env.providerConfig(self("admin") + fmt.Sprintf(`
@@ -333,28 +385,28 @@ import {
   to = %s
   id = "%s/%s"
 }
-`, addr, env.OrgID, adminEmail)),
+`, addr, env.OrgID, env.AdminEmail)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(addr, plancheck.ResourceActionNoop),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(env.OrgID+"/"+emulator.DefaultAdminUserID)),
+					statecheck.ExpectKnownValue(addr, tfjsonpath.New("id"), knownvalue.StringExact(env.OrgID+"/"+env.AdminUserID)),
 					statecheck.ExpectKnownValue(addr, tfjsonpath.New("role"), knownvalue.StringExact("admin")),
 				},
 			},
 			{
 				Config: env.providerConfig(""),
 				ExpectError: messageRegexp(`Refusing to remove the API token's own user`,
-					`ada@acme.example is the user of the provider's API token. Destroying or replacing this member`,
-					`would remove that user from organization "org_acme" and lock the token out`,
+					env.AdminEmail+` is the user of the provider's API token. Destroying or replacing this member`,
+					fmt.Sprintf(`would remove that user from organization %q and lock the token out`, env.OrgID),
 					`Apply this change with the API token of another ADMIN of the organization; or, to stop managing `+
 						`the membership without removing it, replace the resource block with a removed block`),
 			},
 			{
 				Config: env.providerConfig(self("edit")),
 				ExpectError: messageRegexp(`Refusing to demote the API token's own user`,
-					`ada@acme.example is the user of the provider's API token. Changing its role from admin to edit `+
-						`would take the token's ADMIN rights in organization "org_acme"`,
+					env.AdminEmail+` is the user of the provider's API token. Changing its role from admin to edit `+
+						fmt.Sprintf(`would take the token's ADMIN rights in organization %q`, env.OrgID),
 					`Keep role = "admin", or apply the change with the API token of another ADMIN of the organization.`),
 			},
 			{
@@ -364,15 +416,15 @@ import {
 				PlanOnly: true,
 				ExpectError: messageRegexp(`The role of the API token's own member must be known at plan time`,
 					`role   = terraform_data.role.output`,
-					`ada@acme.example is the user of the provider's API token and an admin of organization "org_acme", and `+
+					fmt.Sprintf(`%s is the user of the provider's API token and an admin of organization %q, and `, env.AdminEmail, env.OrgID)+
 						`this plan leaves its role to be known only at apply.`,
 					`Write the role so that it is known at plan time (role = "admin" keeps it), or apply the change with the `+
 						`API token of another ADMIN of the organization.`),
 			},
 			{
 				// So could an address known only at apply be a replacement.
-				Config: env.providerConfig(knownAtApply("email", adminEmail) + strings.Replace(self("admin"),
-					fmt.Sprintf(`email  = %q`, adminEmail), `email  = terraform_data.email.output`, 1)),
+				Config: env.providerConfig(knownAtApply("email", env.AdminEmail) + strings.Replace(self("admin"),
+					fmt.Sprintf(`email  = %q`, env.AdminEmail), `email  = terraform_data.email.output`, 1)),
 				PlanOnly: true,
 				ExpectError: messageRegexp(`The API token's own member must be known at plan time`,
 					`this plan leaves org_id, email or sso of its member to be known only at apply. A change of any of them `+
@@ -380,7 +432,7 @@ import {
 			},
 			{
 				// A replacement removes the member first, so it is refused too.
-				Config:      env.providerConfig(orgMemberSelfSSO(env.OrgID)),
+				Config:      env.providerConfig(orgMemberSelfSSO(env.OrgID, env.AdminEmail)),
 				ExpectError: messageRegexp(`Refusing to remove the API token's own user`, `(a change of org_id, email or sso replaces it)`),
 			},
 			{
@@ -392,7 +444,7 @@ removed {
   }
 }
 `),
-				Check: orgMemberHasRole(t, env, emulator.DefaultAdminUserID, client.RoleAdmin),
+				Check: orgMemberHasRole(t, env, env.AdminUserID, client.RoleAdmin),
 			},
 		},
 	})
@@ -408,7 +460,7 @@ resource "terraform_data" %q {
 `, name, value)
 }
 
-func orgMemberSelfSSO(orgID string) string {
+func orgMemberSelfSSO(orgID, email string) string {
 	return fmt.Sprintf(`
 resource "invent_org_member" "self" {
   org_id = %q
@@ -416,7 +468,7 @@ resource "invent_org_member" "self" {
   role   = "admin"
   sso    = true
 }
-`, orgID, adminEmail)
+`, orgID, email)
 }
 
 // The API's 409 for a change that would leave no admin reaches the user with an explanation. With
@@ -598,37 +650,41 @@ func TestAccOrgMember_planTimeErrors(t *testing.T) {
 
 func TestAccOrgMember_importErrors(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
 	shape := func(id string) []string {
 		return []string{`Invalid import ID`, fmt.Sprintf(
 			`the import ID must have the form <org_id>/<user_id or email>, with every part non-empty; got %q`, id)}
 	}
-	cases := map[string][]string{
-		"":                  shape(""),
-		"org_acme":          shape("org_acme"),
-		"org_acme/":         shape("org_acme/"),
-		"/usr_nina":         shape("/usr_nina"),
-		"org_acme/usr/nina": shape("org_acme/usr/nina"),
-		"org_acme/a@b@c": {`Invalid import ID`,
-			`"a@b@c" is not a single bare email address such as name@example.com; got import ID "org_acme/a@b@c"`},
-		"org_acme/usr nina": {`Invalid import ID`, `the user ID "usr nina" must be letters, digits, '_' and '-', or the ` +
-			`part after the slash must be an email address; got import ID "org_acme/usr nina"`},
-		"org_acme/usr_omar": {`Nothing to import`, `User usr_omar is not a member of organization "org_acme"; nothing to import.`,
-			`404 Not Found: user "usr_omar" is not a member of organization "org_acme"`},
-		"org_acme/omar@example.com": {`Nothing to import`, `omar@example.com is not a member of organization "org_acme"; ` +
-			`nothing to import. Remove the import and apply the resource to invite the address.`},
+	// A user ID and an address that are no member of the organization.
+	const stranger = "usr_stranger"
+	newcomer := env.newAddress()
+	cases := map[string]struct {
+		id   string
+		want []string
+	}{
+		"empty":                {"", shape("")},
+		"organization only":    {"org_acme", shape("org_acme")},
+		"empty member":         {"org_acme/", shape("org_acme/")},
+		"empty organization":   {"/usr_nina", shape("/usr_nina")},
+		"three parts":          {"org_acme/usr/nina", shape("org_acme/usr/nina")},
+		"bad address":          {"org_acme/a@b@c", []string{`Invalid import ID`, `"a@b@c" is not a single bare email address such as name@example.com; got import ID "org_acme/a@b@c"`}},
+		"user ID with a space": {"org_acme/usr nina", []string{`Invalid import ID`, `the user ID "usr nina" must be letters, digits, '_' and '-', or the ` + `part after the slash must be an email address; got import ID "org_acme/usr nina"`}},
+		"user ID of no member": {env.OrgID + "/" + stranger, []string{`Nothing to import`,
+			fmt.Sprintf(`User %s is not a member of organization %q; nothing to import.`, stranger, env.OrgID), `404 Not Found`,
+			env.apiSays(fmt.Sprintf(`user %q is not a member of organization %q`, stranger, env.OrgID))}},
+		"address of no member": {env.OrgID + "/" + newcomer, []string{`Nothing to import`, fmt.Sprintf(`%s is not a member of organization %q; `, newcomer, env.OrgID) +
+			`nothing to import. Remove the import and apply the resource to invite the address.`}},
 	}
-	for id, want := range cases {
-		t.Run(fmt.Sprintf("%q", id), func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:       env.providerConfig(orgMemberConfig(env.OrgID, newHireEmail, "read")),
 					ResourceName: orgMemberAddr,
 					ImportState:  true,
 					// A func, because an empty ImportStateId means "the ID from state".
-					ImportStateIdFunc: func(*terraform.State) (string, error) { return id, nil },
-					ExpectError:       messageRegexp(want...),
+					ImportStateIdFunc: func(*terraform.State) (string, error) { return tc.id, nil },
+					ExpectError:       messageRegexp(tc.want...),
 				}},
 			})
 		})
@@ -702,41 +758,51 @@ func orgMembersRemoved(env *testEnv) resource.TestCheckFunc {
 // does not refuse the member its own destroy half removes.
 func TestAccOrgMember_replacements(t *testing.T) {
 	cases := map[string]struct {
-		before, after func(env *testEnv) string
-		email         string // the member's address after the replacement
+		// shorthand: the member's organization is written c before the replacement, so it is the
+		// token's own (an address of the test's own there is fine: the sweepers find tf-acc- addresses
+		// anywhere); the others use the test's own organization.
+		shorthand     bool
+		before, after func(orgID, email, other string) string
+		replacedBy    func(email, other string) string // the member's address after the replacement
 	}{
 		"sso": {
-			before: func(env *testEnv) string { return orgMemberConfigSSO(env.OrgID, newHireEmail, "read", false) },
-			after:  func(env *testEnv) string { return orgMemberConfigSSO(env.OrgID, newHireEmail, "read", true) },
-			email:  newHireEmail,
+			before:     func(orgID, email, _ string) string { return orgMemberConfigSSO(orgID, email, "read", false) },
+			after:      func(orgID, email, _ string) string { return orgMemberConfigSSO(orgID, email, "read", true) },
+			replacedBy: func(email, _ string) string { return email },
 		},
 		"org_id from c to the organization's ID": {
-			before: func(*testEnv) string { return orgMemberConfig("c", newHireEmail, "read") },
-			after:  func(env *testEnv) string { return orgMemberConfig(env.OrgID, newHireEmail, "read") },
-			email:  newHireEmail,
+			shorthand:  true,
+			before:     func(_, email, _ string) string { return orgMemberConfig("c", email, "read") },
+			after:      func(orgID, email, _ string) string { return orgMemberConfig(orgID, email, "read") },
+			replacedBy: func(email, _ string) string { return email },
 		},
 		"email": {
-			before: func(env *testEnv) string { return orgMemberConfig(env.OrgID, newHireEmail, "read") },
-			after:  func(env *testEnv) string { return orgMemberConfig(env.OrgID, emulator.DefaultUninvitedEmail, "read") },
-			email:  emulator.DefaultUninvitedEmail,
+			before:     func(orgID, email, _ string) string { return orgMemberConfig(orgID, email, "read") },
+			after:      func(orgID, _, other string) string { return orgMemberConfig(orgID, other, "read") },
+			replacedBy: func(_, other string) string { return other },
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			env := newTestEnv(t, emulator.Options{})
-			env.needsEmulator(t)
-			resource.ParallelTest(t, resource.TestCase{
+			var env *testEnv
+			if tc.shorthand {
+				env = newTestEnv(t, emulator.Options{})
+			} else {
+				env = newIsolatedTestEnv(t)
+			}
+			email, other := env.newAddress(), env.newAddress()
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				CheckDestroy:             orgMembersRemoved(env),
 				Steps: []resource.TestStep{
-					{Config: env.providerConfig(tc.before(env))},
+					{Config: env.providerConfig(tc.before(env.OrgID, email, other))},
 					{
-						Config: env.providerConfig(tc.after(env)),
+						Config: env.providerConfig(tc.after(env.OrgID, email, other)),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(orgMemberAddr, plancheck.ResourceActionReplace),
 						}},
 						ConfigStateChecks: []statecheck.StateCheck{
-							statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("email"), knownvalue.StringExact(tc.email)),
+							statecheck.ExpectKnownValue(orgMemberAddr, tfjsonpath.New("email"), knownvalue.StringExact(tc.replacedBy(email, other))),
 						},
 						Check: orgMemberAPIRole(env, orgMemberAddr, client.RoleRead),
 					},
@@ -745,9 +811,8 @@ func TestAccOrgMember_replacements(t *testing.T) {
 		})
 	}
 	t.Run("-replace", func(t *testing.T) {
-		env := newTestEnv(t, emulator.Options{})
-		env.needsEmulator(t)
-		replaceByRequest(t, env, orgMemberConfig(env.OrgID, newHireEmail, "read"), orgMemberAddr)
+		env := newIsolatedTestEnv(t)
+		replaceByRequest(t, env, orgMemberConfig(env.OrgID, env.newAddress(), "read"), orgMemberAddr)
 	})
 }
 
@@ -755,24 +820,25 @@ func TestAccOrgMember_replacements(t *testing.T) {
 // plan time, naming both; without the plan-time checks the apply invites it once, and the second
 // create fails instead of taking the member over.
 func TestAccOrgMember_twoResourcesOneAddress(t *testing.T) {
+	// One resource writes c, so both are in the token's own organization.
 	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	email := env.newAddress()
 	body := fmt.Sprintf(`
 resource "invent_org_member" "a" {
   org_id = "c"
-  email  = "Nina@Example.com"
+  email  = %[2]q
   role   = "read"
 }
 
 resource "invent_org_member" "b" {
-  org_id = %q
-  email  = "nina@example.com"
+  org_id = %[1]q
+  email  = %[3]q
   role   = "edit"
 }
-`, env.OrgID)
-	twice := messageRegexp(`Two resources create the same object`, `both create the member nina@example.com of organization "org_acme"`,
+`, env.ParentOrgID, mixedCase(email), email)
+	twice := messageRegexp(`Two resources create the same object`, fmt.Sprintf(`both create the member %s of organization %q`, email, env.ParentOrgID),
 		`(addresses are compared without case)`, `Keep one of the two resources.`)
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),
 		Steps:                    twoCreatesOfOneObject(t, env, body, twice, routeInviteByEmail),
@@ -782,16 +848,15 @@ resource "invent_org_member" "b" {
 // An address with a "/" in it is imported by <org_id>/<email>, as the already-a-member error
 // suggests: the address is everything after the first "/".
 func TestAccOrgMember_importAddressWithSlash(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	const address = "sl/ash@x.io"
+	env := newIsolatedTestEnv(t)
+	address := strings.Replace(env.newAddress(), "@", "/slash@", 1)
 	if _, err := env.Admin.InviteByEmail(testContext(t), env.OrgID, client.InviteRequest{
 		Emails: []client.InviteEmail{{Email: address, Role: client.RoleRead}},
 	}); err != nil {
 		t.Fatal(err)
 	}
 	importID := env.OrgID + "/" + address
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             orgMembersRemoved(env),

@@ -35,7 +35,7 @@ func addBulkMembers(t *testing.T, emu *emulator.Server, orgID string, n int) {
 
 func TestAccOrgMembersDataSource_filtersOverPages(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	addBulkMembers(t, env.needsEmulator(t), env.OrgID, bulkMembers)
+	addBulkMembers(t, env.needsEmulator(t, knobSetup+" (members without an invitation each)"), env.OrgID, bulkMembers)
 	// One listing spans pages with both filters; the small ones catch a filter the API ignored
 	// (without the role filter "admins" would list everyone, without the search "bulk" would also
 	// list max@acme.example, who reads too).

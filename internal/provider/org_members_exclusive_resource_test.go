@@ -108,6 +108,43 @@ func membersAre(t *testing.T, env *testEnv, want ...string) resource.TestCheckFu
 	}
 }
 
+// memberRef is a member as a warning names it.
+type memberRef struct {
+	id, email string
+}
+
+// listed is how a warning or an error lists the member with its content role.
+func (m memberRef) listed(role string) string {
+	return fmt.Sprintf("- %s (%s), role %s", m.email, m.id, role)
+}
+
+// exclusiveCast are the members of the test's organization that the exclusive tests list and remove,
+// besides the token's user: the emulator's Max (read) and Olivia (an ACTIVE admin); against a live
+// account two addresses invited to the test's own organization, one as read and one as admin (both
+// INVITED: a live account has no other user who could accept).
+type exclusiveCast struct {
+	admin, max, olivia memberRef
+}
+
+func newExclusiveCast(t *testing.T, env *testEnv) exclusiveCast {
+	t.Helper()
+	cast := exclusiveCast{admin: memberRef{env.AdminUserID, env.AdminEmail}}
+	if env.live == nil {
+		cast.max = memberRef{emulator.DefaultMemberUserID, memberEmail}
+		cast.olivia = memberRef{emulator.DefaultOwnerUserID, "olivia@acme.example"}
+		return cast
+	}
+	cast.max, cast.olivia = memberRef{email: env.newAddress()}, memberRef{email: env.newAddress()}
+	resp, err := env.Admin.InviteByEmail(testContext(t), env.OrgID, client.InviteRequest{Emails: []client.InviteEmail{
+		{Email: cast.max.email, Role: client.RoleRead}, {Email: cast.olivia.email, Role: client.RoleAdmin},
+	}})
+	if err != nil || len(resp.Users) != 2 {
+		t.Fatalf("inviting the members of the test: %+v, %v", resp, err)
+	}
+	cast.max.id, cast.olivia.id = resp.Users[0], resp.Users[1]
+	return cast
+}
+
 func mustCheck(t *testing.T, check resource.TestCheckFunc) {
 	t.Helper()
 	if err := check(nil); err != nil {
@@ -117,21 +154,20 @@ func mustCheck(t *testing.T, check resource.TestCheckFunc) {
 
 // Max is a member outside user_ids: the create refuses and removes nobody.
 func TestAccOrgMembersExclusive_createRefused(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
-	resource.ParallelTest(t, resource.TestCase{
+	env := newIsolatedTestEnv(t)
+	cast := newExclusiveCast(t, env)
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             membersAre(t, env, ada, maxID, olivia),
+		CheckDestroy:             membersAre(t, env, cast.admin.id, cast.max.id, cast.olivia.id),
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig(membersExclusiveConfig(env.OrgID, false, olivia)),
+				Config: env.providerConfig(membersExclusiveConfig(env.OrgID, false, cast.olivia.id)),
 				ExpectError: messageRegexp(`The organization has members outside user_ids`,
-					`Organization "org_acme" has 1 member that user_ids does not list:`,
-					`- max@acme.example (usr_max), role read`,
+					fmt.Sprintf(`Organization %q has 1 member that user_ids does not list:`, env.OrgID),
+					cast.max.listed("read"),
 					`Creating invent_org_members_exclusive removes nothing: a create's plan has no prior state, `+
 						`so it cannot show these as changes for review. Nothing is applied.`,
-					`import { to = invent_org_members_exclusive.<name> id = "org_acme" }`),
+					fmt.Sprintf(`import { to = invent_org_members_exclusive.<name> id = %q }`, env.OrgID)),
 			},
 		},
 	})
@@ -140,17 +176,22 @@ func TestAccOrgMembersExclusive_createRefused(t *testing.T) {
 // Adopted by an import block, the resource removes exactly the members outside user_ids, never the
 // token's own, and refuses IDs that are not members.
 func TestAccOrgMembersExclusive_lifecycle(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
-	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
-	// Users of the directory, so that their IDs are known before they become members.
-	const extra, extraEmail = "usr_extra", "extra@example.com"
-	if err := emu.AddUser(emulator.FixtureUser{ID: extra, Name: "Extra", Email: extraEmail}); err != nil {
-		t.Fatal(err)
+	env := newIsolatedTestEnv(t)
+	cast := newExclusiveCast(t, env)
+	ada, maxID, olivia := cast.admin.id, cast.max.id, cast.olivia.id
+	// A user whose ID is known before it becomes a member: one the test adds to the emulator's
+	// directory, or the member token's user.
+	extra, addExtra := env.MemberUserID, func() { env.memberJoins(t) }
+	if emu := env.Emulator; emu != nil {
+		const extraEmail = "extra@example.com"
+		extra, addExtra = "usr_extra", func() { inviteMembers(t, env.Admin, env.OrgID, extraEmail) }
+		if err := emu.AddUser(emulator.FixtureUser{ID: extra, Name: "Extra", Email: extraEmail}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	userIDs := tfjsonpath.New("user_ids")
 	var drifted string
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		// Destroying the resource removes nobody.
@@ -174,7 +215,7 @@ func TestAccOrgMembersExclusive_lifecycle(t *testing.T) {
 			},
 			{
 				// A member added outside Terraform shows in the next plan, and apply removes it.
-				PreConfig: func() { drifted = inviteMembers(t, env.Admin, env.OrgID, "drifted@example.com")[0] },
+				PreConfig: func() { drifted = inviteMembers(t, env.Admin, env.OrgID, env.newAddress())[0] },
 				Config:    env.providerConfig(membersExclusiveConfig(env.OrgID, false, olivia)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					expectOnlyChanges(membersExclusiveAddr, []string{"user_ids"}, nil),
@@ -188,10 +229,10 @@ func TestAccOrgMembersExclusive_lifecycle(t *testing.T) {
 			},
 			{
 				// A listed non-member is refused before anything is removed: the new extra member stays.
-				PreConfig: func() { inviteMembers(t, env.Admin, env.OrgID, extraEmail) },
+				PreConfig: addExtra,
 				Config:    env.providerConfig(membersExclusiveConfig(env.OrgID, false, olivia, "usr_nina")),
 				ExpectError: messageRegexp(`Not members of the organization`,
-					`user_ids lists an ID that is not a member of organization "org_acme":`, `- usr_nina`,
+					fmt.Sprintf(`user_ids lists an ID that is not a member of organization %q:`, env.OrgID), `- usr_nina`,
 					`invent_org_members_exclusive never adds a member: invite each with an invent_org_member and list `+
 						`its user_id, or take the ID out of user_ids. Nothing is applied.`),
 			},
@@ -228,12 +269,12 @@ func TestAccOrgMembersExclusive_lifecycle(t *testing.T) {
 // outside Terraform shows in the next refreshing plan only; destroy removes nobody. Through the real
 // terraform CLI, whose output carries the warnings.
 func TestAccOrgMembersExclusive_cli(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	const ada, olivia = emulator.DefaultAdminUserID, emulator.DefaultOwnerUserID
+	env := newIsolatedTestEnv(t)
+	cast := newExclusiveCast(t, env)
+	ada, olivia := cast.admin.id, cast.olivia.id
 	emails := make([]string, 60)
 	for i := range emails {
-		emails[i] = fmt.Sprintf("extra%02d@example.com", i)
+		emails[i] = env.newAddress()
 	}
 	extras := inviteMembers(t, env.Admin, env.OrgID, emails...)
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
@@ -243,18 +284,18 @@ func TestAccOrgMembersExclusive_cli(t *testing.T) {
 	plan := ws.mustRun("plan")
 	want := []string{
 		`Plan: 1 to import, 0 to add, 1 to change, 0 to destroy.`,
-		`Warning: 61 members of organization "org_acme" will be removed`,
-		`Applying this plan will remove these members of organization "org_acme", which user_ids does not list:`,
-		`- max@acme.example (usr_max), role read`,
-		fmt.Sprintf(`- extra00@example.com (%s), role read`, extras[0]),
-		fmt.Sprintf(`- extra48@example.com (%s), role read`, extras[48]),
+		fmt.Sprintf(`Warning: 61 members of organization %q will be removed`, env.OrgID),
+		fmt.Sprintf(`Applying this plan will remove these members of organization %q, which user_ids does not list:`, env.OrgID),
+		cast.max.listed("read"),
+		memberRef{extras[0], emails[0]}.listed("read"),
+		memberRef{extras[48], emails[48]}.listed("read"),
 		`and 11 more`,
 		`To keep one, add its ID to user_ids.`,
 	}
 	if !messageRegexp(want...).MatchString(plan.stdout) {
 		t.Fatalf("the plan does not show %q:\n%s", want, plan)
 	}
-	if strings.Contains(plan.stdout, "extra49@") || strings.Count(plan.stdout, "will be removed") != 1 {
+	if strings.Contains(plan.stdout, emails[49]) || strings.Count(plan.stdout, "will be removed") != 1 {
 		t.Fatalf("the plan's warning should list 50 members in one warning:\n%s", plan)
 	}
 	ws.mustRun("apply", "-auto-approve")
@@ -262,15 +303,16 @@ func TestAccOrgMembersExclusive_cli(t *testing.T) {
 	ws.writeConfig(membersExclusiveConfig(env.OrgID, false, olivia))
 	ws.expectNoChanges()
 
-	late := inviteMembers(t, env.Admin, env.OrgID, "late@example.com")[0]
+	lateEmail := env.newAddress()
+	late := inviteMembers(t, env.Admin, env.OrgID, lateEmail)[0]
 	if run := ws.mustRun("plan", "-refresh=false"); !strings.Contains(run.stdout, "No changes.") {
 		t.Fatalf("a plan without refresh sees no drift, got:\n%s", run)
 	}
 	plan = ws.mustRun("plan")
 	want = []string{
 		`invent_org_members_exclusive.all will be updated in-place`, `- "` + late + `",`,
-		`Warning: 1 member of organization "org_acme" will be removed`,
-		fmt.Sprintf(`- late@example.com (%s), role read`, late),
+		fmt.Sprintf(`Warning: 1 member of organization %q will be removed`, env.OrgID),
+		memberRef{late, lateEmail}.listed("read"),
 	}
 	if !messageRegexp(want...).MatchString(plan.stdout) {
 		t.Fatalf("the plan does not show %q:\n%s", want, plan)
@@ -278,7 +320,7 @@ func TestAccOrgMembersExclusive_cli(t *testing.T) {
 	ws.mustRun("apply", "-auto-approve")
 	mustCheck(t, membersAre(t, env, ada, olivia))
 
-	invited := inviteMembers(t, env.Admin, env.OrgID, "after@example.com")
+	invited := inviteMembers(t, env.Admin, env.OrgID, env.newAddress())
 	ws.mustRun("destroy", "-auto-approve")
 	mustCheck(t, membersAre(t, env, ada, olivia, invited[0]))
 }
@@ -286,19 +328,20 @@ func TestAccOrgMembersExclusive_cli(t *testing.T) {
 // 1,305 members are compared with one listing request per page of 1,000, and the plan finds no change.
 func TestAccOrgMembersExclusive_scale(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
-	emails := make([]string, 1305)
-	for i := range emails {
-		emails[i] = fmt.Sprintf("member%04d@example.com", i)
+	const members = 1305
+	addBulkMembers(t, env.needsEmulator(t, knobSetup+" (members without an invitation each)"), env.OrgID, members)
+	ids := []string{emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID}
+	for i := 1; i <= members; i++ {
+		ids = append(ids, fmt.Sprintf("usr_bulk_%04d", i))
 	}
-	ids := append(inviteMembers(t, env.Admin, env.OrgID, emails...), emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID)
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
 	ws.writeConfig(membersExclusiveConfig(env.OrgID, false, ids...))
 	ws.mustRun("apply", "-auto-approve")
 
-	emu.ResetStats()
+	counts := env.counts()
+	counts.ResetStats()
 	ws.expectNoChanges()
-	stats := emu.Stats()
+	stats := counts.Stats()
 	pages := int64((len(ids) + 1 + 999) / 1000) // with the token's own member
 	if got := stats.ByRoute["GET /orgs/{org_id}/members"]; got != pages {
 		t.Errorf("the refreshing plan listed the members with %d requests, want %d (one per page)", got, pages)
@@ -368,8 +411,7 @@ func exclusiveUpdate(t *testing.T, r fwresource.Resource, attribute, orgID strin
 // Apply checks the listed IDs again before the first removal, and a token that is no ADMIN removes
 // nobody (the API's 202): Update called directly, as a plan made before the change would.
 func TestOrgMembersExclusiveResource_update(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newEmulatorEnv(t, emulator.Options{})
 	const maxID, olivia = emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
 	extra := inviteMembers(t, env.Admin, env.OrgID, "extra@example.com")[0]
 	newResource := func(api *client.Client) *orgMembersExclusiveResource {
@@ -388,9 +430,6 @@ func TestOrgMembersExclusiveResource_update(t *testing.T) {
 		mustCheck(t, membersAre(t, env, emulator.DefaultAdminUserID, maxID, olivia, extra))
 	})
 	t.Run("no ADMIN token", func(t *testing.T) {
-		if env.Member == nil {
-			t.Skip("needs INVENT_ACC_MEMBER_TOKEN")
-		}
 		// Max's own token: Max is implicit, and his removal of the extra member is only a request.
 		ids, diags := exclusiveUpdate(t, newResource(env.Member), "user_ids", env.OrgID,
 			[]string{olivia, extra}, []string{olivia})
@@ -417,8 +456,8 @@ func TestOrgMembersExclusiveResource_update(t *testing.T) {
 
 // The warning's text, and the plan-time refusals, from ModifyPlan called directly.
 func TestOrgMembersExclusiveResource_modifyPlan(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
+	env := newEmulatorEnv(t, emulator.Options{})
+	emu := env.Emulator
 	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
 	// Each plan is of its own provider process: a second plan in one process would be a second claim.
 	newResource := func() *orgMembersExclusiveResource {
@@ -493,63 +532,81 @@ resource "invent_org_members_exclusive" "all" {
 // its known part. The plan fails when that worst case leaves no active admin, and the apply removes
 // none but the members named.
 func TestAccOrgMembersExclusive_unknownSet(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
-	const ada, maxID, olivia, devon, nina = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID,
-		emulator.DefaultOwnerUserID, "usr_devon", "usr_nina"
-	if err := emu.SetOrgRole(env.OrgID, devon, client.OrgRoleAdmin); err != nil {
-		t.Fatal(err)
+	env := newIsolatedTestEnv(t)
+	cast := newExclusiveCast(t, env)
+	ada, maxID, olivia := cast.admin.id, cast.max.id, cast.olivia.id
+	// A second ACTIVE admin, which the token's user needs to step down: the emulator's Devon, made one
+	// for the test, or the member token's user.
+	devon := memberRef{"usr_devon", "devon@acme.example"}
+	// demote and restore change the token's user's role outside Terraform.
+	var demote, restore func() error
+	if emu := env.Emulator; emu != nil {
+		if err := emu.SetOrgRole(env.OrgID, devon.id, client.OrgRoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+		demote = func() error { return emu.SetOrgRole(env.OrgID, ada, client.OrgRoleStaff) }
+		restore = func() error { return emu.SetOrgRole(env.OrgID, ada, client.OrgRoleAdmin) }
+	} else {
+		devon = memberRef{env.MemberUserID, env.MemberEmail}
+		env.secondAdmin(t, env.OrgID)
+		demote = func() error {
+			_, err := env.Admin.UpdateMemberRole(testContext(t), env.OrgID, ada, client.RoleRead)
+			return err
+		}
+		restore = func() error {
+			_, err := env.Member.UpdateMemberRole(testContext(t), env.OrgID, ada, client.RoleAdmin)
+			return err
+		}
 	}
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
 	ws.skipUnlessVersion(skipBelowImportBlocks)
-	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, maxID, olivia, devon))
+	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, maxID, olivia, devon.id))
 	ws.mustRun("apply", "-auto-approve")
-	ws.writeConfig(unknownSetConfig(env.OrgID, []string{maxID}, emulator.DefaultUninvitedEmail))
+	ws.writeConfig(unknownSetConfig(env.OrgID, []string{maxID}, env.newAddress()))
 
 	// With the token's own user demoted, the worst case (Olivia and Devon removed) leaves no admin.
-	if err := emu.SetOrgRole(env.OrgID, ada, client.OrgRoleStaff); err != nil {
+	if err := demote(); err != nil {
 		t.Fatal(err)
 	}
 	refused := ws.run("plan")
 	want := []string{
 		`Error: Refusing to remove every admin of the organization`,
-		`With user_ids known only at apply, this plan could leave organization "org_acme" without an active member ` +
-			`of content role admin: it may remove olivia@acme.example (usr_olivia), devon@acme.example (usr_devon), ` +
-			`and no member it keeps is an ACTIVE admin`,
+		fmt.Sprintf(`With user_ids known only at apply, this plan could leave organization %q without an active member `+
+			`of content role admin: it may remove %s (%s), %s (%s), and no member it keeps is an ACTIVE admin`,
+			env.OrgID, cast.olivia.email, olivia, devon.email, devon.id),
 	}
 	if refused.exitCode == 0 || !messageRegexp(want...).MatchString(refused.stderr) {
 		t.Fatalf("the plan should refuse to remove every admin in the worst case, %q:\n%s", want, refused)
 	}
 
-	if err := emu.SetOrgRole(env.OrgID, ada, client.OrgRoleAdmin); err != nil {
+	if err := restore(); err != nil {
 		t.Fatal(err)
 	}
 	plan := ws.mustRun("plan")
 	// Max too: the list's known part is empty, whatever the configuration writes into it.
 	want = []string{
-		`~ user_ids = [`, `- "usr_max",`, `- "usr_olivia",`, `- "usr_devon",`, `] -> (known after apply)`,
-		`Warning: Up to 3 members of organization "org_acme" may be removed`,
-		`user_ids is known only at apply, so this plan cannot tell which members the apply will remove. It may ` +
-			`remove any of these members of organization "org_acme", which user_ids may leave out:`,
-		`- max@acme.example (usr_max), role read`,
-		`- olivia@acme.example (usr_olivia), role admin`,
-		`- devon@acme.example (usr_devon), role admin`,
+		`~ user_ids = [`, `- "` + maxID + `",`, `- "` + olivia + `",`, `- "` + devon.id + `",`, `] -> (known after apply)`,
+		fmt.Sprintf(`Warning: Up to 3 members of organization %q may be removed`, env.OrgID),
+		fmt.Sprintf(`user_ids is known only at apply, so this plan cannot tell which members the apply will remove. It may `+
+			`remove any of these members of organization %q, which user_ids may leave out:`, env.OrgID),
+		cast.max.listed("read"), cast.olivia.listed("admin"), devon.listed("admin"),
 		`The apply removes only those that the final user_ids does not list, and nothing else.`,
 	}
-	if !messageRegexp(want...).MatchString(plan.stdout) || strings.Contains(plan.stdout, "ada@acme.example") {
+	if !messageRegexp(want...).MatchString(plan.stdout) || strings.Contains(plan.stdout, cast.admin.email) {
 		t.Fatalf("the plan does not name every member the apply may remove, %q:\n%s", want, plan)
 	}
 	ws.mustRun("apply", "-auto-approve")
-	mustCheck(t, membersAre(t, env, ada, maxID, nina))
+	newMember, _ := ws.stateResources("invent_org_member")[0]["user_id"].(string)
+	mustCheck(t, membersAre(t, env, ada, maxID, newMember))
 	ws.expectNoChanges()
 }
 
 // Dropping the token's own ID from user_ids shows in the diff, and the warning says that the member
 // stays: Terraform accepts only the configured or the prior list as the plan of user_ids.
 func TestAccOrgMembersExclusive_ownMemberStays(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
-	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
+	env := newIsolatedTestEnv(t)
+	cast := newExclusiveCast(t, env)
+	ada, maxID, olivia := cast.admin.id, cast.max.id, cast.olivia.id
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
 	ws.skipUnlessVersion(skipBelowImportBlocks)
 	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, ada, maxID, olivia))
@@ -558,11 +615,11 @@ func TestAccOrgMembersExclusive_ownMemberStays(t *testing.T) {
 	ws.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia))
 	plan := ws.mustRun("plan")
 	want := []string{
-		`- "usr_ada",`,
+		`- "` + ada + `",`,
 		`Warning: The API token's own member stays`,
-		`user_ids no longer lists ada@acme.example (usr_ada), role admin, so the plan shows it leaving the list; but ` +
+		fmt.Sprintf(`user_ids no longer lists %s (%s), role admin, so the plan shows it leaving the list; but `, cast.admin.email, ada) +
 			`it is the API token's own member, which belongs to the set implicitly and is never removed. It stays a ` +
-			`member of organization "org_acme".`,
+			fmt.Sprintf(`member of organization %q.`, env.OrgID),
 	}
 	if !messageRegexp(want...).MatchString(plan.stdout) || strings.Contains(plan.stdout, "will be removed") {
 		t.Fatalf("the plan should say that the token's own member stays, %q:\n%s", want, plan)
@@ -576,30 +633,37 @@ func TestAccOrgMembersExclusive_ownMemberStays(t *testing.T) {
 // configuration run with another admin's token refuses to remove it, even after a refresh with that
 // token, until user_ids lists it; the apply that lists it moves the record to the new token's user.
 func TestAccOrgMembersExclusive_anotherToken(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
-	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
-	const ci, ciToken = "usr_ci", "invent-ci-token"
-	if err := emu.AddUser(emulator.FixtureUser{ID: ci, Name: "CI", Email: "ci@acme.example", Token: ciToken, TokenOrg: env.OrgID}); err != nil {
-		t.Fatal(err)
-	}
-	if err := emu.SetOrgRole(env.OrgID, ci, client.OrgRoleAdmin); err != nil {
-		t.Fatal(err)
+	env := newIsolatedTestEnv(t)
+	cast := newExclusiveCast(t, env)
+	ada, maxID, olivia := cast.admin.id, cast.max.id, cast.olivia.id
+	// Another admin with a token of its own: a CI user the test adds to the emulator, or the member
+	// token's user, made an admin of the test's organization.
+	ci, ciToken := memberRef{"usr_ci", "ci@acme.example"}, "invent-ci-token"
+	if emu := env.Emulator; emu != nil {
+		if err := emu.AddUser(emulator.FixtureUser{ID: ci.id, Name: "CI", Email: ci.email, Token: ciToken, TokenOrg: env.OrgID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := emu.SetOrgRole(env.OrgID, ci.id, client.OrgRoleAdmin); err != nil {
+			t.Fatal(err)
+		}
+	} else {
+		ci, ciToken = memberRef{env.MemberUserID, env.MemberEmail}, env.MemberToken
+		env.secondAdmin(t, env.OrgID)
 	}
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
 	ws.skipUnlessVersion(skipBelowImportBlocks)
-	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, maxID, olivia, ci))
+	ws.writeConfig(membersExclusiveConfig(env.OrgID, true, maxID, olivia, ci.id))
 	ws.mustRun("apply", "-auto-approve")
 
 	byCI := ws.withToken(ciToken)
-	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia, ci))
+	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia, ci.id))
 	want := []string{
 		`Error: The member kept implicitly would be removed`,
-		`invent_org_members_exclusive keeps a member of organization "org_acme" implicitly: ada@acme.example ` +
-			`(usr_ada), role admin, the API token's own member for the last create, import or update of this set, ` +
-			`which user_ids does not list. This run uses the API token of another user (usr_ci), whose own member ` +
-			`is the one kept implicitly now, so usr_ada would be removed.`,
-		`To keep it, add "usr_ada" to user_ids: the next apply then records usr_ci as the member kept implicitly. ` +
+		fmt.Sprintf(`invent_org_members_exclusive keeps a member of organization %q implicitly: %s `, env.OrgID, cast.admin.email) +
+			fmt.Sprintf(`(%s), role admin, the API token's own member for the last create, import or update of this set, `, ada) +
+			fmt.Sprintf(`which user_ids does not list. This run uses the API token of another user (%s), whose own member `, ci.id) +
+			fmt.Sprintf(`is the one kept implicitly now, so %s would be removed.`, ada),
+		fmt.Sprintf(`To keep it, add %q to user_ids: the next apply then records %s as the member kept implicitly. `, ada, ci.id) +
 			`Or run with the API token that applied the set. Nothing is applied.`,
 	}
 	refused := byCI.run("plan")
@@ -612,49 +676,67 @@ func TestAccOrgMembersExclusive_anotherToken(t *testing.T) {
 		t.Fatalf("after a refresh with another admin's token, its plan should still refuse, %q:\n%s", want, refused)
 	}
 	ws.expectNoChanges()
-	mustCheck(t, membersAre(t, env, ada, maxID, olivia, ci))
+	mustCheck(t, membersAre(t, env, ada, maxID, olivia, ci.id))
 
 	// Listed, Ada stays, and the record moves to the CI user: dropping Ada then removes her, and
 	// dropping the CI user keeps it.
-	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia, ci, ada))
+	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia, ci.id, ada))
 	byCI.mustRun("apply", "-auto-approve")
-	mustCheck(t, membersAre(t, env, ada, maxID, olivia, ci))
+	mustCheck(t, membersAre(t, env, ada, maxID, olivia, ci.id))
 	byCI.writeConfig(membersExclusiveConfig(env.OrgID, false, maxID, olivia))
 	plan := byCI.mustRun("plan")
-	stays := []string{`Warning: The API token's own member stays`, `user_ids no longer lists ci@acme.example (usr_ci), role admin`}
-	removed := []string{`Warning: 1 member of organization "org_acme" will be removed`, `- ada@acme.example (usr_ada), role admin`}
+	stays := []string{`Warning: The API token's own member stays`, fmt.Sprintf(`user_ids no longer lists %s (%s), role admin`, ci.email, ci.id)}
+	removed := []string{fmt.Sprintf(`Warning: 1 member of organization %q will be removed`, env.OrgID), cast.admin.listed("admin")}
 	if !messageRegexp(stays...).MatchString(plan.stdout) || !messageRegexp(removed...).MatchString(plan.stdout) {
 		t.Fatalf("the plan does not show %q and %q:\n%s", stays, removed, plan)
 	}
 	byCI.mustRun("apply", "-auto-approve")
 	asCI := *env // Ada, whose token env.Admin holds, is no member now
 	asCI.Admin = env.newClient(t, ciToken)
-	mustCheck(t, membersAre(t, &asCI, maxID, olivia, ci))
+	mustCheck(t, membersAre(t, &asCI, maxID, olivia, ci.id))
 	byCI.expectNoChanges()
 }
 
 // The last-admin check counts only ACTIVE admins: a DISABLED or an INVITED admin cannot act, and the
 // API refuses to remove the last active one.
 func TestAccOrgMembersExclusive_onlyActiveAdminsCount(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
-	const org = emulator.DefaultSoleAdminSubOrgID // Ada ADMIN, Max STAFF, Sam DISABLED
-	const ada, maxID, olivia, sam = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID, "usr_sam"
-	invited := inviteMembers(t, env.Admin, org, "pending.admin@example.com")[0]
-	for user, role := range map[string]string{sam: client.OrgRoleAdmin, invited: client.OrgRoleAdmin, olivia: client.OrgRoleAdmin, ada: client.OrgRoleStaff} {
-		if err := emu.SetOrgRole(org, user, role); err != nil {
+	env := newIsolatedTestEnv(t)
+	ctx := testContext(t)
+	// The organization, the members user_ids lists (a DISABLED admin and an INVITED one among them)
+	// and the one ACTIVE admin outside it. The emulator's Acme Retail has Ada (ADMIN), Max (STAFF) and
+	// Sam (DISABLED); the test makes Sam, an invited address and Olivia ADMINs, and Ada STAFF. The test's
+	// own organization of a live account gets an invited reader, an invited admin and the member
+	// token's user as its ACTIVE admin, and the token's user steps down: the API makes no DISABLED
+	// member.
+	org, removed := emulator.DefaultSoleAdminSubOrgID, memberRef{emulator.DefaultOwnerUserID, "olivia@acme.example"}
+	var listed []string
+	if emu := env.Emulator; emu != nil {
+		const sam = "usr_sam"
+		invited := inviteMembers(t, env.Admin, org, "pending.admin@example.com")[0]
+		for user, role := range map[string]string{sam: client.OrgRoleAdmin, invited: client.OrgRoleAdmin, removed.id: client.OrgRoleAdmin, env.AdminUserID: client.OrgRoleStaff} {
+			if err := emu.SetOrgRole(org, user, role); err != nil {
+				t.Fatal(err)
+			}
+		}
+		listed = []string{emulator.DefaultMemberUserID, sam, invited}
+	} else {
+		org, removed = env.OrgID, memberRef{env.MemberUserID, env.MemberEmail}
+		cast := newExclusiveCast(t, env)
+		env.secondAdmin(t, org)
+		if _, err := env.Admin.UpdateMemberRole(ctx, org, env.AdminUserID, client.RoleRead); err != nil {
 			t.Fatal(err)
 		}
+		listed = []string{cast.max.id, cast.olivia.id}
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		TerraformVersionChecks:   skipBelowImportBlocks,
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:   env.providerConfig(membersExclusiveConfig(org, true, maxID, sam, invited)),
+			Config:   env.providerConfig(membersExclusiveConfig(org, true, listed...)),
 			PlanOnly: true,
 			ExpectError: messageRegexp(`Refusing to remove every admin of the organization`,
-				`This plan would leave organization "org_acme_retail" without an active member of content role admin: `+
-					`it removes olivia@acme.example (usr_olivia), and no member it keeps is an ACTIVE admin (a DISABLED or `+
+				fmt.Sprintf(`This plan would leave organization %q without an active member of content role admin: `, org)+
+					fmt.Sprintf(`it removes %s (%s), and no member it keeps is an ACTIVE admin (a DISABLED or `, removed.email, removed.id)+
 					`INVITED admin cannot act).`),
 		}},
 	})
@@ -665,8 +747,7 @@ func TestAccOrgMembersExclusive_onlyActiveAdminsCount(t *testing.T) {
 // removing anyone, an update that lists it records the new token's user, and Read neither shows it in
 // user_ids nor changes the record.
 func TestOrgMembersExclusiveResource_recordedMember(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	env := newEmulatorEnv(t, emulator.Options{})
 	ctx := testContext(t)
 	const ada, maxID, olivia = emulator.DefaultAdminUserID, emulator.DefaultMemberUserID, emulator.DefaultOwnerUserID
 	r := &orgMembersExclusiveResource{exclusiveResource[client.Member]{data: newProviderData(env.Admin, true), kind: orgMembersExclusive}}

@@ -28,7 +28,7 @@ func TestAccProvider_configFromAttributes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfig(currentUserConfig),
@@ -63,7 +63,6 @@ func TestAccProvider_configFromEnvironment(t *testing.T) {
 
 func TestAccProvider_configErrors(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
 	// Unset so that the provider cannot fall back to a token or URL from the developer's shell.
 	t.Setenv(EnvAPIToken, "")
 	t.Setenv(EnvBaseURL, "")
@@ -102,7 +101,7 @@ func TestAccProvider_configErrors(t *testing.T) {
   base_url  = "` + env.URL + `"
   api_token = "not-a-real-token"
 }`,
-			want: []string{"401 Unauthorized: unknown API key", "check the provider's api_token attribute or the " + EnvAPIToken + " environment variable."},
+			want: []string{"401 Unauthorized", env.apiSays("unknown API key"), "check the provider's api_token attribute or the " + EnvAPIToken + " environment variable."},
 		},
 	}
 	for name, tc := range cases {

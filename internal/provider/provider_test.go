@@ -35,23 +35,35 @@ var testAccProtoV6ProviderFactories = map[string]func() (tfprotov6.ProviderServe
 }
 
 // envAccLive opts into running the acceptance tests against the live account that INVENT_BASE_URL
-// and INVENT_API_TOKEN name. It is a variable of its own so that a shell set up for the emulator, or
-// for daily use, never sends test traffic to a real organization by accident.
+// and INVENT_API_TOKEN name (live_account_test.go). It is a variable of its own so that a shell set
+// up for the emulator, or for daily use, never sends test traffic to a real organization by accident.
 const envAccLive = "INVENT_ACC_LIVE"
 
 // testEnv is the API one acceptance test talks to: its own in-process emulator (so tests run in
-// parallel without seeing each other's objects), or a live account when INVENT_ACC_LIVE=1 and
-// INVENT_BASE_URL and INVENT_API_TOKEN are set.
+// parallel without seeing each other's objects), or a live account when INVENT_ACC_LIVE=1.
 type testEnv struct {
 	URL         string
 	AdminToken  string
 	MemberToken string
-	OrgID       string
+	// OrgID is the organization the test works in: the emulator's org_acme; against a live account
+	// the token's organization, or a scratch sub-organization of it that the test has to itself
+	// (newIsolatedTestEnv).
+	OrgID string
+	// ParentOrgID is the token's organization, whose sub-organizations the membership tests join.
+	ParentOrgID string
+	// The users of the admin token and of the member token.
+	AdminUserID, AdminEmail, MemberUserID, MemberEmail string
 	// Emulator is nil against a live account.
 	Emulator *emulator.Server
 	// Admin and Member call the API directly, for drift set-up and destroy checks.
 	Admin  *client.Client
 	Member *client.Client
+	// api serves the API without the interposed handler of newTestEnvThrough.
+	api http.Handler
+	// live is the live account and counter the count of the test's requests to it; both are nil
+	// against the emulator.
+	live    *liveAccount
+	counter *requestCounter
 }
 
 // newTestEnv starts an emulator with opts (or connects to the live account) for one test.
@@ -60,40 +72,67 @@ func newTestEnv(t *testing.T, opts emulator.Options) *testEnv {
 	return newTestEnvThrough(t, opts, nil)
 }
 
-// newTestEnvThrough is newTestEnv with the emulator served through interpose (when not nil), a
-// handler that can alter what the API answers; such a test needs the emulator.
+// newTestEnvThrough is newTestEnv with the API served through interpose (when not nil), a handler
+// that can alter what the API answers.
 func newTestEnvThrough(t *testing.T, opts emulator.Options, interpose func(http.Handler) http.Handler) *testEnv {
 	t.Helper()
 	testAccPreCheck(t)
-	env := &testEnv{}
-	live := os.Getenv(envAccLive) == "1"
-	if live && interpose != nil {
-		t.Skip("alters the API's answers, which only the emulator allows; not run against a live account")
+	if liveMode() {
+		return theLiveAccount(t).newEnv(t, interpose)
 	}
-	if liveURL, liveToken := os.Getenv(EnvBaseURL), os.Getenv(EnvAPIToken); live && liveURL != "" && liveToken != "" {
-		env.URL, env.AdminToken = liveURL, liveToken
-		env.MemberToken = os.Getenv("INVENT_ACC_MEMBER_TOKEN")
-		env.OrgID = "c"
-	} else {
-		env.Emulator, env.URL = serveEmulator(t, opts, interpose)
-		env.AdminToken, env.MemberToken = emulator.DefaultAdminToken, emulator.DefaultMemberToken
-		env.OrgID = emulator.DefaultParentOrgID
-	}
-	env.Admin = env.newClient(t, env.AdminToken)
-	if env.MemberToken != "" {
-		env.Member = env.newClient(t, env.MemberToken)
-	}
+	emu, url := serveEmulator(t, opts, interpose)
+	env := emulatorEnv(t, emu, url)
+	env.api = emu
 	return env
+}
+
+// newIsolatedTestEnv is newTestEnv for a test that changes the members or the organization links of
+// OrgID, or needs to know all of them (see isolate).
+func newIsolatedTestEnv(t *testing.T) *testEnv {
+	t.Helper()
+	return newTestEnv(t, emulator.Options{}).isolate(t)
+}
+
+// isolate gives the test an organization of its own, for a test that changes the members or the
+// organization links of OrgID, or needs to know all of them: the emulator's is the test's already;
+// against a live account OrgID becomes a scratch sub-organization that the test has to itself, and
+// the test is parallel from here on (see parallel).
+func (e *testEnv) isolate(t *testing.T) *testEnv {
+	t.Helper()
+	if e.live != nil {
+		parallel(t)
+		e.OrgID = e.live.scratchOrg(t)
+	}
+	return e
 }
 
 // newEmulatorEnv starts an emulator with opts for a unit test that calls the provider's code in
 // process: it needs no CLI, so it runs without TF_ACC, and never against a live account.
 func newEmulatorEnv(t *testing.T, opts emulator.Options) *testEnv {
 	t.Helper()
+	emu, url := serveEmulator(t, opts, nil)
+	return emulatorEnv(t, emu, url)
+}
+
+// The default fixture's addresses of the admin and the member tokens' users, and its collection's
+// title.
+const (
+	adminEmail             = "ada@acme.example"
+	memberEmail            = "max@acme.example"
+	defaultCollectionTitle = "Guides"
+)
+
+// emulatorEnv is the test environment of the emulator emu served at url, with its default fixture's
+// organization and users.
+func emulatorEnv(t *testing.T, emu *emulator.Server, url string) *testEnv {
+	t.Helper()
 	env := &testEnv{
-		AdminToken: emulator.DefaultAdminToken, MemberToken: emulator.DefaultMemberToken, OrgID: emulator.DefaultParentOrgID,
+		URL: url, AdminToken: emulator.DefaultAdminToken, MemberToken: emulator.DefaultMemberToken,
+		OrgID: emulator.DefaultParentOrgID, ParentOrgID: emulator.DefaultParentOrgID,
+		AdminUserID: emulator.DefaultAdminUserID, AdminEmail: adminEmail,
+		MemberUserID: emulator.DefaultMemberUserID, MemberEmail: memberEmail,
+		Emulator: emu,
 	}
-	env.Emulator, env.URL = serveEmulator(t, opts, nil)
 	env.Admin, env.Member = env.newClient(t, env.AdminToken), env.newClient(t, env.MemberToken)
 	return env
 }
@@ -115,26 +154,197 @@ func serveEmulator(t *testing.T, opts emulator.Options, interpose func(http.Hand
 	return emu, srv.URL
 }
 
-// needsEmulator skips a test that needs emulator-only state or knobs when running against a live
-// account. In CI there is no live account, so nothing is skipped there.
-func (e *testEnv) needsEmulator(t *testing.T) *emulator.Server {
+// The emulator's knobs, which no live account has: a test that needs one skips against a live
+// account, naming it. The skip guard allows these skips in live mode, and no other
+// (SKIPGUARD_FLAGS in the GNUmakefile).
+const (
+	knobFaults           = "fault injection"
+	knobRateLimit        = "rate limit"
+	knobLatency          = "latency"
+	knobGeneratedSubOrgs = "generated sub-organizations"
+	// knobSetup: state made without the API (a user of another organization, a DISABLED membership,
+	// a thousand members), which the API cannot make or would make only by sending an email to each.
+	knobSetup = "setup helpers"
+	// knobOtherOrg: the emulator's second organization, of which no token's user is a member.
+	knobOtherOrg = "second fixture organization"
+)
+
+// needsEmulator returns the test's emulator, or skips the test, which needs the emulator's knob,
+// against a live account.
+func (e *testEnv) needsEmulator(t *testing.T, knob string) *emulator.Server {
 	t.Helper()
 	if e.Emulator == nil {
-		t.Skip("needs the emulator's fixture or knobs; not run against a live account")
+		t.Skipf("needs the emulator's %s; not run against a live account", knob)
 	}
 	return e.Emulator
 }
 
+// requestCounts counts the requests an API served, by route and answered status.
+type requestCounts interface {
+	Stats() emulator.Stats
+	ResetStats()
+}
+
+// counts counts the requests the test's API served: the emulator's stats, or against a live
+// account the requests the test sent through its URL.
+func (e *testEnv) counts() requestCounts {
+	if e.Emulator != nil {
+		return e.Emulator
+	}
+	return e.counter
+}
+
+// apiSays is message, a part of an error that the API wrote, when the test runs against the
+// emulator, whose wording it knows; against a live account it is empty, which messageRegexp reads
+// as anything.
+func (e *testEnv) apiSays(message string) string {
+	if e.live != nil {
+		return ""
+	}
+	return message
+}
+
+// newAddress is an invitation address of its own for the test: tf-acc-<random>@ the live account's
+// email domain, or example.com in the emulator, whose directory does not know it.
+func (e *testEnv) newAddress() string {
+	domain := "example.com"
+	if e.live != nil {
+		domain = e.live.emailDomain
+	}
+	return accName("") + "@" + domain
+}
+
+// spaceID and collectionID name a space and a collection of ParentOrgID.
+func (e *testEnv) spaceID() string {
+	if e.live != nil {
+		return e.live.spaceID
+	}
+	return emulator.DefaultSpaceID
+}
+
+func (e *testEnv) collectionID() string {
+	if e.live != nil {
+		return e.live.collectionID
+	}
+	return emulator.DefaultCollectionID
+}
+
+// titles are the titles of the space and the collection.
+func (e *testEnv) titles(t *testing.T) contentTitles {
+	t.Helper()
+	if e.live == nil {
+		return contentTitles{space: emulator.DefaultSpaceTitle, collection: defaultCollectionTitle}
+	}
+	titles, err := e.live.titles()
+	if err != nil {
+		t.Fatalf("reading the titles of %s and %s: %v", e.spaceID(), e.collectionID(), err)
+	}
+	return titles
+}
+
+// joinableSubOrgID is a sub-organization of ParentOrgID the token's user is not a member of, and
+// that has another ACTIVE ADMIN: the token's user may join it with any role and leave it again. The
+// test must leave it by its end.
+func (e *testEnv) joinableSubOrgID(t *testing.T) string {
+	t.Helper()
+	if e.live == nil {
+		return emulator.DefaultJoinableSubOrgID
+	}
+	parallel(t)
+	return e.live.joinableSubOrg(t)
+}
+
+// developerSubOrgID is a sub-organization of ParentOrgID of which the token's user is a DEVELOPER,
+// with another ACTIVE ADMIN. Against a live account the token's user joins a joinable one for the
+// test, and leaves it when the test ends.
+func (e *testEnv) developerSubOrgID(t *testing.T) string {
+	t.Helper()
+	if e.live == nil {
+		return emulator.DefaultDeveloperSubOrgID
+	}
+	id := e.joinableSubOrgID(t)
+	if _, err := e.live.admin.JoinSubOrg(testContext(t), e.ParentOrgID, id, client.OrgRoleDeveloper); err != nil {
+		t.Fatalf("joining sub-organization %s as DEVELOPER: %v", id, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := cleanupContext()
+		defer cancel()
+		if err := e.live.admin.LeaveSubOrg(ctx, e.ParentOrgID, id); err != nil && !client.IsNotFound(err) {
+			t.Errorf("leaving sub-organization %s: %v", id, err)
+		}
+	})
+	return id
+}
+
+// soleAdminSubOrgID is a sub-organization of ParentOrgID whose only ACTIVE ADMIN is the token's
+// user: against a live account a scratch sub-organization of the test's own (OrgID, when the test
+// has one). secondAdmin gives it another, so that the token's user may leave.
+func (e *testEnv) soleAdminSubOrgID(t *testing.T) string {
+	t.Helper()
+	switch {
+	case e.live == nil:
+		return emulator.DefaultSoleAdminSubOrgID
+	case e.OrgID != e.ParentOrgID:
+		return e.OrgID
+	}
+	parallel(t)
+	return e.live.scratchOrg(t)
+}
+
+// memberlessSubOrgID is a sub-organization of ParentOrgID of which the member token's user is no
+// member: the emulator's Acme EMEA, or a scratch sub-organization (see soleAdminSubOrgID).
+func (e *testEnv) memberlessSubOrgID(t *testing.T) string {
+	t.Helper()
+	if e.live == nil {
+		return emulator.DefaultJoinableSubOrgID
+	}
+	return e.soleAdminSubOrgID(t)
+}
+
+// secondAdmin makes another user an ACTIVE ADMIN of orgID: the emulator's Nina, a user of its
+// directory with no membership, or the member token's user, who joins it (when the test ends, a
+// scratch sub-organization is emptied again).
+func (e *testEnv) secondAdmin(t *testing.T, orgID string) {
+	t.Helper()
+	var err error
+	if e.live == nil {
+		err = e.Emulator.SetOrgRole(orgID, "usr_nina", client.OrgRoleAdmin)
+	} else {
+		err = e.live.memberJoins(testContext(t), orgID, client.RoleAdmin)
+	}
+	if err != nil {
+		t.Fatalf("making a second ADMIN of %s: %v", orgID, err)
+	}
+}
+
+// memberJoins makes the member token's user an ACTIVE member of OrgID with the content role read, as
+// it is of the emulator's organization already.
+func (e *testEnv) memberJoins(t *testing.T) {
+	t.Helper()
+	if e.live == nil {
+		return
+	}
+	if err := e.live.memberJoins(testContext(t), e.OrgID, client.RoleRead); err != nil {
+		t.Fatalf("the member token's user joining %s: %v", e.OrgID, err)
+	}
+}
+
 func (e *testEnv) newClient(t *testing.T, token string) *client.Client {
 	t.Helper()
-	c, err := client.New(client.Config{
-		BaseURL: e.URL, Token: token, UserAgent: "terraform-provider-invent-tests",
-		MaxRetries: client.DefaultMaxRetries, MinRetryWait: 10 * time.Millisecond, MaxRetryWait: 200 * time.Millisecond,
-	})
+	c, err := newTestClient(e.URL, token)
 	if err != nil {
 		t.Fatalf("creating the test client: %v", err)
 	}
 	return c
+}
+
+// newTestClient is a client of the API at baseURL for the tests' own requests, with short waits
+// between retries.
+func newTestClient(baseURL, token string) (*client.Client, error) {
+	return client.New(client.Config{
+		BaseURL: baseURL, Token: token, UserAgent: "terraform-provider-invent-tests",
+		MaxRetries: client.DefaultMaxRetries, MinRetryWait: 10 * time.Millisecond, MaxRetryWait: 200 * time.Millisecond,
+	})
 }
 
 // providerConfig is the provider block acting as the admin, followed by body.
@@ -207,7 +417,7 @@ func expectPlanErrors(t *testing.T, cases map[string]planErrorCase) {
 	t.Helper()
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			resource.ParallelTest(t, resource.TestCase{
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
 					Config:      tc.config,

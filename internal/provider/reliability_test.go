@@ -132,7 +132,7 @@ func apiMemberships(t *testing.T, env *testEnv) map[string]string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	subOrgs, err := env.Admin.ListSubOrgs(ctx, env.OrgID)
+	subOrgs, err := env.Admin.ListSubOrgs(ctx, env.ParentOrgID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -242,7 +242,7 @@ func (f fleet) expectLinks(t *testing.T, env *testEnv, ws *cliWorkspace, want []
 			t.Errorf("the state holds organization link %s, which the API does not list", id)
 		}
 	}
-	if created := env.Emulator.Stats().ByStatus[http.StatusCreated]; created != int64(len(want)) {
+	if created := env.counts().Stats().ByStatus[http.StatusCreated]; created != int64(len(want)) {
 		t.Errorf("the API created %d links for %d declared ones", created, len(want))
 	}
 }
@@ -308,7 +308,7 @@ func TestAccReliability_convergesUnderFaults(t *testing.T) {
 	f := newFleet(emulator.DefaultParentOrgID, 40, 10, false)
 	// The faults start after the set-up reads; the seed fixes the faults' sequence from there on.
 	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: len(f.membershipRoles), Seed: 20240611})
-	emu := env.needsEmulator(t)
+	emu := env.needsEmulator(t, knobFaults)
 	before := apiMemberships(t, env)
 	emu.SetFaults(0.25, []int{http.StatusTooManyRequests, http.StatusInternalServerError, http.StatusServiceUnavailable}, 3*time.Millisecond)
 	emu.ResetStats()
@@ -346,7 +346,7 @@ func TestAccReliability_rateLimit(t *testing.T) {
 	f := newFleet(emulator.DefaultParentOrgID, 40, 10, false)
 	// The latency keeps terraform's operations in flight together, as against a distant API.
 	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: len(f.membershipRoles), Latency: 20 * time.Millisecond})
-	emu := env.needsEmulator(t)
+	emu := env.needsEmulator(t, knobRateLimit)
 	before := apiMemberships(t, env)
 	emu.SetRateLimit(perMinute, time.Minute)
 	emu.ResetStats()
@@ -405,7 +405,7 @@ func TestAccReliability_interruptedApply(t *testing.T) {
 	const interruptAfter = 10
 	f := newFleet(emulator.DefaultParentOrgID, 40, 10, true)
 	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: len(f.membershipRoles)})
-	emu := env.needsEmulator(t)
+	emu := env.needsEmulator(t, knobLatency)
 	before := apiMemberships(t, env)
 	emu.SetFaults(0, nil, 50*time.Millisecond) // the latency before acting; answerDelay adds the one after
 	slow := httptest.NewServer(answerDelay(emu, 50*time.Millisecond))
@@ -453,9 +453,8 @@ func TestAccReliability_interruptedApply(t *testing.T) {
 
 // 100 links applied 32 at a time: all created, none twice.
 func TestAccReliability_parallelism(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, emulator.Options{Latency: 2 * time.Millisecond})
-	env.needsEmulator(t)
+	parallel(t)
+	env := newIsolatedTestEnv(t)
 	f := newFleet(env.OrgID, 100, 0, true)
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
 	ws.writeConfig(f.config())
@@ -542,9 +541,9 @@ func (w *cliWorkspace) stateSummary(resourceTypes ...string) []string {
 	return out
 }
 
-// oneOfEach is a configuration of each resource that creates: two organization links, a member and a
-// membership, all in orgID.
-func oneOfEach(orgID string) string {
+// oneOfEach is a configuration of each resource that creates: two organization links and the member
+// email in the test's organization, and a membership in subOrgID of the token's organization.
+func oneOfEach(env *testEnv, subOrgID, email string) string {
 	return fmt.Sprintf(`
 resource "invent_invite_link" "team" {
   for_each = toset(["read", "edit"])
@@ -559,11 +558,11 @@ resource "invent_org_member" "nina" {
 }
 
 resource "invent_sub_org_membership" "emea" {
-  org_id     = %[1]q
-  sub_org_id = %[3]q
+  org_id     = %[3]q
+  sub_org_id = %[4]q
   role       = "STAFF"
 }
-`, orgID, emulator.DefaultUninvitedEmail, emulator.DefaultJoinableSubOrgID)
+`, env.OrgID, email, env.ParentOrgID, subOrgID)
 }
 
 // managedTypes are the resource types of the configurations below.
@@ -576,9 +575,8 @@ var managedTypes = []string{"invent_invite_link", "invent_org_member", "invent_s
 // `destroy -refresh=false` all fail, quoting only the start of the page, and the state and the API
 // stay as they were; with the right base URL the next plan finds no changes.
 func TestAccReliability_wrongBaseURLRemovesNothing(t *testing.T) {
-	t.Parallel()
-	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	parallel(t)
+	env := newIsolatedTestEnv(t)
 	notTheAPI := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusNotFound)
@@ -595,7 +593,7 @@ func TestAccReliability_wrongBaseURLRemovesNothing(t *testing.T) {
 	t.Cleanup(misrouted.Close)
 
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
-	ws.writeConfig(oneOfEach(env.OrgID))
+	ws.writeConfig(oneOfEach(env, env.joinableSubOrgID(t), env.newAddress()))
 	ws.mustRun("apply", "-auto-approve")
 	saved := ws.stateSummary(managedTypes...)
 	if len(saved) != 4 {
@@ -633,9 +631,10 @@ func TestAccReliability_wrongBaseURLRemovesNothing(t *testing.T) {
 			t.Errorf("a link in state is gone from the API: %v", err)
 		}
 	}
-	if created := env.Emulator.Stats().ByStatus[http.StatusCreated]; created != 2 {
+	if created := env.counts().Stats().ByStatus[http.StatusCreated]; created != 2 {
 		t.Errorf("the API created %d links for 2 declared ones", created)
 	}
+	ws.mustRun("destroy", "-auto-approve")
 }
 
 // Creates answered with a failure after the API acted (a 500 page, a dropped connection, a 502 to
@@ -644,17 +643,33 @@ func TestAccReliability_wrongBaseURLRemovesNothing(t *testing.T) {
 // sub-organization). A space link cannot be looked for, since the API lists none: its error says that
 // it may exist, and how to find it. Nothing found is left unmanaged, nothing is created twice.
 func TestAccReliability_createsAnsweredAfterActing(t *testing.T) {
-	t.Parallel()
+	parallel(t)
+	// A live account lists no space links either, so a space link made by a create whose answer is
+	// lost would stay there for good: against it, the space link's create fails before the API sees it.
+	createLinkThen := actThen(htmlError(http.StatusInternalServerError))
+	if liveMode() {
+		createLinkThen = func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				body, _ := io.ReadAll(r.Body)
+				if bytes.Contains(body, []byte(`"space"`)) {
+					htmlError(http.StatusInternalServerError)(w, r)
+					return
+				}
+				r.Body = io.NopCloser(bytes.NewReader(body))
+				actThen(htmlError(http.StatusInternalServerError))(next).ServeHTTP(w, r)
+			})
+		}
+	}
 	env := newTestEnvThrough(t, emulator.Options{}, interposeOn(map[string]func(http.Handler) http.Handler{
-		routeCreateInviteLink: actThen(htmlError(http.StatusInternalServerError)),
+		routeCreateInviteLink: createLinkThen,
 		routeInviteByEmail:    actThen(dropConnection),
 		routeJoinSubOrg:       actThen(htmlError(http.StatusBadGateway)),
-	}))
-	emu := env.needsEmulator(t)
-	direct := httptest.NewServer(emu)
+	})).isolate(t)
+	direct := httptest.NewServer(env.api)
 	t.Cleanup(direct.Close)
+	subOrgID, email := env.joinableSubOrgID(t), env.newAddress()
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
-	ws.writeConfig(oneOfEach(env.OrgID) + fmt.Sprintf(`
+	ws.writeConfig(oneOfEach(env, subOrgID, email) + fmt.Sprintf(`
 provider "invent" {
   max_retries = 1
 }
@@ -664,17 +679,17 @@ resource "invent_invite_link" "handbook" {
   role     = "read"
   space_id = %q
 }
-`, env.OrgID, emulator.DefaultSpaceID))
+`, env.ParentOrgID, env.spaceID()))
 	apply := ws.run("apply", "-auto-approve")
 	out := apply.output()
 	for _, want := range []*regexp.Regexp{
 		messageRegexp("Warning: The invite link was created, but the API's answer was lost", "500 Internal Server Error",
 			"Exactly one such link (ID ending"),
-		messageRegexp("Warning: Invited nina@example.com, but the API's answer was lost", "EOF",
+		messageRegexp(fmt.Sprintf("Warning: Invited %s, but the API's answer was lost", email), "EOF",
 			"The organization now has a member with that address"),
-		messageRegexp(`Warning: Joined sub-organization "org_acme_emea", but the API's answer was lost`, "502 Bad Gateway",
+		messageRegexp(fmt.Sprintf(`Warning: Joined sub-organization %q, but the API's answer was lost`, subOrgID), "502 Bad Gateway",
 			"The sub-organization read again lists the token's user with the role STAFF"),
-		messageRegexp("Error: Cannot create the invite link", `so a link to space "spc_handbook" with role read may exist`,
+		messageRegexp("Error: Cannot create the invite link", fmt.Sprintf(`so a link to space %q with role read may exist`, env.spaceID()),
 			"The API lists no space links, so the provider cannot look for it"),
 	} {
 		if !want.MatchString(out) {
@@ -703,17 +718,21 @@ resource "invent_invite_link" "handbook" {
 		}
 	}
 	if member, err := env.Admin.GetMember(ctx, env.OrgID, ws.stateResources("invent_org_member")[0]["user_id"].(string)); err != nil ||
-		member.User.Email != emulator.DefaultUninvitedEmail || member.Role != client.RoleRead {
+		!strings.EqualFold(member.User.Email, email) || member.Role != client.RoleRead {
 		t.Errorf("the member in state: %+v, %v", member, err)
 	}
 
 	// Without the failures, the next apply makes the space link; the one the failed create made
-	// stays, as its error said.
+	// (in the emulator) stays, as its error said.
 	ws = ws.withBaseURL(direct.URL)
 	ws.mustRun("apply", "-auto-approve")
 	ws.expectNoChanges()
-	if created := emu.Stats().ByStatus[http.StatusCreated]; created != 4 {
-		t.Errorf("the API created %d links, want 4: two organization links once each, and the space link twice", created)
+	spaceLinks := int64(2)
+	if env.live != nil {
+		spaceLinks = 1
+	}
+	if created := env.counts().Stats().ByStatus[http.StatusCreated]; created != 2+spaceLinks {
+		t.Errorf("the API created %d links, want %d: two organization links once each, and the space link %d times", created, 2+spaceLinks, spaceLinks)
 	}
 	final := ws.stateSummary(managedTypes...)
 	for _, kept := range adopted {
@@ -724,6 +743,7 @@ resource "invent_invite_link" "handbook" {
 	if len(final) != 5 {
 		t.Errorf("the state after the second apply holds %v, want the 5 declared resources", final)
 	}
+	ws.mustRun("destroy", "-auto-approve")
 }
 
 // When more than one link of the role appeared while a create failed (here someone else made one
@@ -743,26 +763,20 @@ func TestAccReliability_lostLinkAmongOthers(t *testing.T) {
 				htmlError(http.StatusInternalServerError)(w, r)
 			})
 		},
-	}))
-	env.needsEmulator(t)
+	})).isolate(t)
 	before, err := env.Admin.ListInviteLinks(testContext(t), env.OrgID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             noManagedResources,
 		Steps: []resource.TestStep{{
-			Config: env.providerConfig(`
-resource "invent_invite_link" "test" {
-  org_id = "c"
-  role   = "read"
-}
-`),
+			Config: env.providerConfig(inviteLinkConfig(env.OrgID, "read", "")),
 			ExpectError: messageRegexp("Cannot create the invite link", "500 Internal Server Error",
 				"2 such links (IDs ending", "appeared in the organization during this run without a create recording them",
 				"The invent_invite_links data source lists the organization's links",
-				`terraform import <address> "c/<invite_id>"`),
+				fmt.Sprintf(`terraform import <address> "%s/<invite_id>"`, env.OrgID)),
 		}},
 	})
 	after, err := env.Admin.ListInviteLinks(testContext(t), env.OrgID)
@@ -780,9 +794,8 @@ resource "invent_invite_link" "test" {
 func TestAccReliability_createTimeoutBoundsTheRequest(t *testing.T) {
 	env := newTestEnvThrough(t, emulator.Options{}, interposeOn(map[string]func(http.Handler) http.Handler{
 		routeCreateInviteLink: hang,
-	}))
-	env.needsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
+	})).isolate(t)
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             noManagedResources,
 		Steps: []resource.TestStep{{
@@ -809,14 +822,14 @@ func TestAccReliability_callerLookupFailsBeforeWriting(t *testing.T) {
 	env := newTestEnvThrough(t, emulator.Options{}, interposeOn(map[string]func(http.Handler) http.Handler{
 		routeCurrentUser: func(http.Handler) http.Handler { return htmlError(http.StatusInternalServerError) },
 	}))
-	emu := env.needsEmulator(t)
+	counts := env.counts()
 	provider := func(planChecks bool) string {
 		return fmt.Sprintf("provider \"invent\" {\n  base_url    = %q\n  api_token   = %q\n  max_retries = 0\n  plan_checks = %t\n}\n",
 			env.URL, env.AdminToken, planChecks)
 	}
 	lookupFailed := "invent API GET /users/me: 500 Internal Server Error"
-	nothingWritten := func() { noWrites(t, emu) }
-	resource.ParallelTest(t, resource.TestCase{
+	nothingWritten := func() { noWrites(t, counts) }
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             noManagedResources,
 		Steps: []resource.TestStep{
@@ -826,12 +839,12 @@ func TestAccReliability_callerLookupFailsBeforeWriting(t *testing.T) {
 			},
 			{
 				PreConfig:   nothingWritten,
-				Config:      provider(false) + orgMemberConfig("c", emulator.DefaultUninvitedEmail, "read"),
+				Config:      provider(false) + orgMemberConfig("c", env.newAddress(), "read"),
 				ExpectError: messageRegexp(`Cannot resolve organization "c"`, lookupFailed),
 			},
 			{
 				PreConfig:   nothingWritten,
-				Config:      provider(true) + subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff),
+				Config:      provider(true) + subOrgMembershipConfig(env.ParentOrgID, env.joinableSubOrgID(t), client.OrgRoleStaff),
 				PlanOnly:    true,
 				ExpectError: messageRegexp(`Cannot identify the API token's user`, lookupFailed),
 			},

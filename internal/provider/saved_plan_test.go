@@ -14,7 +14,7 @@ import (
 // ACTIVE whatever its status, so the second plan must plan ACTIVE too.
 func TestAccSavedPlan_reactivatedBeforeApply(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	emu := env.needsEmulator(t)
+	emu := env.needsEmulator(t, knobSetup)
 	ctx := testContext(t)
 	subOrgID, err := emu.AddSubOrg(env.OrgID, emulator.FixtureSubOrg{Name: "Acme Ops", Members: []emulator.FixtureMember{
 		{UserID: emulator.DefaultAdminUserID, Role: client.OrgRoleDeveloper, Status: client.MemberStatusDisabled},

@@ -42,7 +42,7 @@ func checkNotMemberOf(t *testing.T, env *testEnv, subOrgIDs ...string) resource.
 			return err
 		}
 		for _, id := range subOrgIDs {
-			so, err := env.Admin.GetSubOrg(ctx, env.OrgID, id)
+			so, err := env.Admin.GetSubOrg(ctx, env.ParentOrgID, id)
 			if err != nil {
 				return err
 			}
@@ -62,7 +62,7 @@ func checkRoleIn(t *testing.T, env *testEnv, subOrgID, role string) resource.Tes
 		if err != nil {
 			return err
 		}
-		so, err := env.Admin.GetSubOrg(ctx, env.OrgID, subOrgID)
+		so, err := env.Admin.GetSubOrg(ctx, env.ParentOrgID, subOrgID)
 		if err != nil {
 			return err
 		}
@@ -77,22 +77,17 @@ func checkRoleIn(t *testing.T, env *testEnv, subOrgID, role string) resource.Tes
 	}
 }
 
-// joinableSubOrgID is a sub-organization the admin is not a member of: the fixture's, or a new one
-// when running against a live account.
-func joinableSubOrgID(t *testing.T, env *testEnv) string {
+// secondJoinableSubOrgID is a sub-organization to join besides env.joinableSubOrgID: a new one in
+// the emulator, whose fixture has one (a new one has no members, so the token's user can join it
+// with any role but ADMIN and leave again), or another one of the live account.
+func secondJoinableSubOrgID(t *testing.T, env *testEnv) string {
 	t.Helper()
-	if env.Emulator != nil {
-		return emulator.DefaultJoinableSubOrgID
+	if env.live != nil {
+		return env.joinableSubOrgID(t)
 	}
-	return newSubOrg(t, env, "tf-acc-membership-joinable")
-}
-
-// newSubOrg creates a sub-organization through the API; it starts without members.
-func newSubOrg(t *testing.T, env *testEnv, name string) string {
-	t.Helper()
-	so, err := env.Admin.CreateSubOrg(testContext(t), env.OrgID, name)
+	so, err := env.Admin.CreateSubOrg(testContext(t), env.ParentOrgID, "Acme Second")
 	if err != nil {
-		t.Fatalf("creating sub-organization %q: %v", name, err)
+		t.Fatalf("creating a sub-organization: %v", err)
 	}
 	return so.ID
 }
@@ -107,23 +102,22 @@ func TestAccSubOrgMembership_lifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := joinableSubOrgID(t, env)
-	second := newSubOrg(t, env, "tf-acc-membership-second")
+	first, second := env.joinableSubOrgID(t), secondJoinableSubOrgID(t, env)
 	memberIDKept := statecheck.CompareValue(compare.ValuesSame())
 	createdAtKept := statecheck.CompareValue(compare.ValuesSame())
 
-	resource.ParallelTest(t, resource.TestCase{
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		CheckDestroy:             checkNotMemberOf(t, env, first, second),
 		Steps: []resource.TestStep{
 			{
-				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, first, client.OrgRoleDeveloper)),
+				Config: env.providerConfig(subOrgMembershipConfig(env.ParentOrgID, first, client.OrgRoleDeveloper)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionCreate),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("id"), knownvalue.StringExact(env.OrgID+"/"+first)),
-					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("org_id"), knownvalue.StringExact(env.OrgID)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("id"), knownvalue.StringExact(env.ParentOrgID+"/"+first)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("org_id"), knownvalue.StringExact(env.ParentOrgID)),
 					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("sub_org_id"), knownvalue.StringExact(first)),
 					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleDeveloper)),
 					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("user_id"), knownvalue.StringExact(me.ID)),
@@ -143,7 +137,7 @@ func TestAccSubOrgMembership_lifecycle(t *testing.T) {
 				ImportStateVerify: true,
 			},
 			{
-				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, first, client.OrgRoleManager)),
+				Config: env.providerConfig(subOrgMembershipConfig(env.ParentOrgID, first, client.OrgRoleManager)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					// The membership stays the same one: only its role changes.
 					expectOnlyChanges(subOrgMembershipAddr, []string{"role"}, nil),
@@ -157,12 +151,12 @@ func TestAccSubOrgMembership_lifecycle(t *testing.T) {
 				Check: checkRoleIn(t, env, first, client.OrgRoleManager),
 			},
 			{
-				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, second, client.OrgRoleManager)),
+				Config: env.providerConfig(subOrgMembershipConfig(env.ParentOrgID, second, client.OrgRoleManager)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionReplace),
 				}},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("id"), knownvalue.StringExact(env.OrgID+"/"+second)),
+					statecheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("id"), knownvalue.StringExact(env.ParentOrgID+"/"+second)),
 				},
 				Check: resource.ComposeAggregateTestCheckFunc(
 					checkNotMemberOf(t, env, first),
@@ -172,11 +166,11 @@ func TestAccSubOrgMembership_lifecycle(t *testing.T) {
 			{
 				// Left outside Terraform: the refresh drops the membership and the plan joins again.
 				PreConfig: func() {
-					if err := env.Admin.LeaveSubOrg(testContext(t), env.OrgID, second); err != nil {
+					if err := env.Admin.LeaveSubOrg(testContext(t), env.ParentOrgID, second); err != nil {
 						t.Fatalf("leaving %s: %v", second, err)
 					}
 				},
-				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, second, client.OrgRoleManager)),
+				Config: env.providerConfig(subOrgMembershipConfig(env.ParentOrgID, second, client.OrgRoleManager)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionCreate),
 				}},
@@ -185,11 +179,11 @@ func TestAccSubOrgMembership_lifecycle(t *testing.T) {
 			{
 				// Role changed outside Terraform: an in-place update restores it.
 				PreConfig: func() {
-					if _, err := env.Admin.JoinSubOrg(testContext(t), env.OrgID, second, client.OrgRoleStaff); err != nil {
+					if _, err := env.Admin.JoinSubOrg(testContext(t), env.ParentOrgID, second, client.OrgRoleStaff); err != nil {
 						t.Fatalf("changing the role in %s: %v", second, err)
 					}
 				},
-				Config: env.providerConfig(subOrgMembershipConfig(env.OrgID, second, client.OrgRoleManager)),
+				Config: env.providerConfig(subOrgMembershipConfig(env.ParentOrgID, second, client.OrgRoleManager)),
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					expectOnlyChanges(subOrgMembershipAddr, []string{"role"}, nil),
 					plancheck.ExpectKnownValue(subOrgMembershipAddr, tfjsonpath.New("role"), knownvalue.StringExact(client.OrgRoleManager)),
@@ -207,67 +201,66 @@ func TestAccSubOrgMembership_lifecycle(t *testing.T) {
 // API's own message otherwise, and with the import command for a membership that already exists
 // (joining would adopt it silently).
 func TestAccSubOrgMembership_createErrors(t *testing.T) {
-	cases := map[string]struct {
+	type createError struct {
 		memberToken bool
 		subOrgID    string
 		role        string
 		want        *regexp.Regexp
 		// untouched, when set, checks that the existing membership was left as it was.
-		untouched func(*testEnv) resource.TestCheckFunc
-	}{
-		"lowercase role": {
-			subOrgID: emulator.DefaultJoinableSubOrgID, role: "admin",
-			want: messageRegexp(`Attribute role value must be one of: ["ADMIN" "DEVELOPER" "MANAGER" "STAFF"], got: "admin"`),
+		untouched resource.TestCheckFunc
+	}
+	roleError := func(got string) *regexp.Regexp {
+		return messageRegexp(`Attribute role value must be one of: ["ADMIN" "DEVELOPER" "MANAGER" "STAFF"], got: "` + got + `"`)
+	}
+	cases := map[string]func(t *testing.T, env *testEnv) createError{
+		"lowercase role": func(*testing.T, *testEnv) createError {
+			return createError{subOrgID: "org_acme_emea", role: "admin", want: roleError("admin")}
 		},
-		"unknown role": {
-			subOrgID: emulator.DefaultJoinableSubOrgID, role: "OWNER",
-			want: messageRegexp(`Attribute role value must be one of: ["ADMIN" "DEVELOPER" "MANAGER" "STAFF"], got: "OWNER"`),
+		"unknown role": func(*testing.T, *testEnv) createError {
+			return createError{subOrgID: "org_acme_emea", role: "OWNER", want: roleError("OWNER")}
 		},
-		"unknown sub-organization": {
-			subOrgID: "org_nowhere", role: client.OrgRoleStaff,
-			want: messageRegexp(`No such sub-organization`, `"org_nowhere" is not a sub-organization of organization "org_acme": `+
-				`invent API GET /orgs/org_acme/orgs/org_nowhere: 404 Not Found: `+
-				`sub-organization "org_nowhere" is not a child of organization "org_acme"`),
+		"unknown sub-organization": func(_ *testing.T, env *testEnv) createError {
+			return createError{subOrgID: "org_nowhere", role: client.OrgRoleStaff,
+				want: messageRegexp(`No such sub-organization`, fmt.Sprintf(`"org_nowhere" is not a sub-organization of organization %q: `+
+					`invent API GET /orgs/%s/orgs/org_nowhere: 404 Not Found`, env.ParentOrgID, env.ParentOrgID),
+					env.apiSays(fmt.Sprintf(`sub-organization "org_nowhere" is not a child of organization %q`, env.ParentOrgID)))}
 		},
-		"not an admin of the parent": {
-			memberToken: true, subOrgID: emulator.DefaultJoinableSubOrgID, role: client.OrgRoleStaff,
-			want: messageRegexp(`Cannot join sub-organization "org_acme_emea" as STAFF`,
-				`invent API POST /orgs/org_acme/orgs/org_acme_emea/join: 403 Forbidden: `+
-					`this requires the ADMIN role in organization "org_acme"`),
+		"not an admin of the parent": func(t *testing.T, env *testEnv) createError {
+			subOrgID := env.memberlessSubOrgID(t)
+			return createError{memberToken: true, subOrgID: subOrgID, role: client.OrgRoleStaff,
+				want: messageRegexp(fmt.Sprintf(`Cannot join sub-organization %q as STAFF`, subOrgID),
+					fmt.Sprintf(`invent API POST /orgs/%s/orgs/%s/join: 403 Forbidden`, env.ParentOrgID, subOrgID),
+					env.apiSays(fmt.Sprintf(`this requires the ADMIN role in organization %q`, env.ParentOrgID)))}
 		},
-		"already a member": {
-			subOrgID: emulator.DefaultDeveloperSubOrgID, role: client.OrgRoleManager,
-			want: messageRegexp(`Already a member of the sub-organization`,
-				`The token's user ada@acme.example is already a member of sub-organization `+
-					`"org_acme_labs" with the role DEVELOPER. Joining again would silently take over that membership `+
-					`and could change its role. Bring it under management instead, then apply again: `+
-					`terraform import invent_sub_org_membership.<name> "org_acme/org_acme_labs" `+
-					`where invent_sub_org_membership.<name> is this resource's address (shown with this error), `+
-					`or add an import block with id = "org_acme/org_acme_labs".`),
-			untouched: func(env *testEnv) resource.TestCheckFunc {
-				return checkRoleIn(t, env, emulator.DefaultDeveloperSubOrgID, client.OrgRoleDeveloper)
-			},
+		"already a member": func(t *testing.T, env *testEnv) createError {
+			developer := env.developerSubOrgID(t)
+			importID := env.ParentOrgID + "/" + developer
+			return createError{subOrgID: developer, role: client.OrgRoleManager,
+				want: messageRegexp(`Already a member of the sub-organization`,
+					fmt.Sprintf(`The token's user %s is already a member of sub-organization %q with the role DEVELOPER. `, env.AdminEmail, developer)+
+						`Joining again would silently take over that membership and could change its role. Bring it under `+
+						fmt.Sprintf(`management instead, then apply again: terraform import invent_sub_org_membership.<name> %q `, importID)+
+						`where invent_sub_org_membership.<name> is this resource's address (shown with this error), `+
+						fmt.Sprintf(`or add an import block with id = %q.`, importID)),
+				untouched: checkRoleIn(t, env, developer, client.OrgRoleDeveloper)}
 		},
 	}
-	for name, tc := range cases {
+	for name, makeCase := range cases {
 		t.Run(name, func(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
-			env.needsEmulator(t)
+			tc := makeCase(t, env)
 			token := env.AdminToken
 			if tc.memberToken {
 				token = env.MemberToken
 			}
-			testCase := resource.TestCase{
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				CheckDestroy:             tc.untouched,
 				Steps: []resource.TestStep{{
-					Config:      env.providerConfigWithToken(token, subOrgMembershipConfig(env.OrgID, tc.subOrgID, tc.role)),
+					Config:      env.providerConfigWithToken(token, subOrgMembershipConfig(env.ParentOrgID, tc.subOrgID, tc.role)),
 					ExpectError: tc.want,
 				}},
-			}
-			if tc.untouched != nil {
-				testCase.CheckDestroy = tc.untouched(env)
-			}
-			resource.ParallelTest(t, testCase)
+			})
 		})
 	}
 }
@@ -279,23 +272,26 @@ func TestAccSubOrgMembership_importErrors(t *testing.T) {
 		return messageRegexp(`Invalid import ID`, fmt.Sprintf(
 			`the import ID must have the form <org_id>/<sub_org_id>, with every part non-empty; got %q`, id))
 	}
-	cases := map[string]*regexp.Regexp{
-		"":      formatError(""),
-		"a":     formatError("a"),
-		"a/":    formatError("a/"),
-		"/b":    formatError("/b"),
-		"a/b/c": formatError("a/b/c"),
-		emulator.DefaultParentOrgID + "/" + emulator.DefaultJoinableSubOrgID: messageRegexp(`Nothing to import`,
-			`The token's user ada@acme.example is not a member of sub-organization "org_acme_emea"; nothing to import.`),
+	cases := map[string]func(t *testing.T, env *testEnv) (string, *regexp.Regexp){
+		"empty":             func(*testing.T, *testEnv) (string, *regexp.Regexp) { return "", formatError("") },
+		"one part":          func(*testing.T, *testEnv) (string, *regexp.Regexp) { return "a", formatError("a") },
+		"empty second part": func(*testing.T, *testEnv) (string, *regexp.Regexp) { return "a/", formatError("a/") },
+		"empty first part":  func(*testing.T, *testEnv) (string, *regexp.Regexp) { return "/b", formatError("/b") },
+		"three parts":       func(*testing.T, *testEnv) (string, *regexp.Regexp) { return "a/b/c", formatError("a/b/c") },
+		"not a member of it": func(t *testing.T, env *testEnv) (string, *regexp.Regexp) {
+			joinable := env.joinableSubOrgID(t)
+			return env.ParentOrgID + "/" + joinable, messageRegexp(`Nothing to import`,
+				fmt.Sprintf(`The token's user %s is not a member of sub-organization %q; nothing to import.`, env.AdminEmail, joinable))
+		},
 	}
-	for id, want := range cases {
-		t.Run(fmt.Sprintf("%q", id), func(t *testing.T) {
+	for name, makeCase := range cases {
+		t.Run(name, func(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
-			env.needsEmulator(t)
-			resource.ParallelTest(t, resource.TestCase{
+			id, want := makeCase(t, env)
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{{
-					Config:       env.providerConfig(subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)),
+					Config:       env.providerConfig(subOrgMembershipConfig(env.ParentOrgID, "org_acme_emea", client.OrgRoleStaff)),
 					ResourceName: subOrgMembershipAddr,
 					ImportState:  true,
 					// A func, because an empty ImportStateId means "the ID from state".
@@ -355,44 +351,43 @@ func TestSubOrgMembershipResource_joinAnswerWithoutCallerIsReadBack(t *testing.T
 // half does not refuse the membership its own destroy half leaves.
 func TestAccSubOrgMembership_replacements(t *testing.T) {
 	cases := map[string]struct {
-		before, after func(env *testEnv, other string) string
-		in            func(other string) string // the sub-organization after the replacement
+		before, after func(env *testEnv, joinable, other string) string
+		in            func(joinable, other string) string // the sub-organization after the replacement
 	}{
 		"org_id from c to the organization's ID": {
-			before: func(*testEnv, string) string {
-				return subOrgMembershipConfig("c", emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)
+			before: func(_ *testEnv, joinable, _ string) string {
+				return subOrgMembershipConfig("c", joinable, client.OrgRoleStaff)
 			},
-			after: func(env *testEnv, _ string) string {
-				return subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)
+			after: func(env *testEnv, joinable, _ string) string {
+				return subOrgMembershipConfig(env.ParentOrgID, joinable, client.OrgRoleStaff)
 			},
-			in: func(string) string { return emulator.DefaultJoinableSubOrgID },
+			in: func(joinable, _ string) string { return joinable },
 		},
 		"sub_org_id": {
-			before: func(env *testEnv, _ string) string {
-				return subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff)
+			before: func(env *testEnv, joinable, _ string) string {
+				return subOrgMembershipConfig(env.ParentOrgID, joinable, client.OrgRoleStaff)
 			},
-			after: func(env *testEnv, other string) string {
-				return subOrgMembershipConfig(env.OrgID, other, client.OrgRoleStaff)
+			after: func(env *testEnv, _, other string) string {
+				return subOrgMembershipConfig(env.ParentOrgID, other, client.OrgRoleStaff)
 			},
-			in: func(other string) string { return other },
+			in: func(_, other string) string { return other },
 		},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
-			env.needsEmulator(t)
-			other := newSubOrg(t, env, "tf-acc-replacement")
-			resource.ParallelTest(t, resource.TestCase{
+			joinable, other := env.joinableSubOrgID(t), secondJoinableSubOrgID(t, env)
+			parallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				CheckDestroy:             checkNotMemberOf(t, env, emulator.DefaultJoinableSubOrgID, other),
+				CheckDestroy:             checkNotMemberOf(t, env, joinable, other),
 				Steps: []resource.TestStep{
-					{Config: env.providerConfig(tc.before(env, other))},
+					{Config: env.providerConfig(tc.before(env, joinable, other))},
 					{
-						Config: env.providerConfig(tc.after(env, other)),
+						Config: env.providerConfig(tc.after(env, joinable, other)),
 						ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 							plancheck.ExpectResourceAction(subOrgMembershipAddr, plancheck.ResourceActionReplace),
 						}},
-						Check: checkRoleIn(t, env, tc.in(other), client.OrgRoleStaff),
+						Check: checkRoleIn(t, env, tc.in(joinable, other), client.OrgRoleStaff),
 					},
 				},
 			})
@@ -400,8 +395,7 @@ func TestAccSubOrgMembership_replacements(t *testing.T) {
 	}
 	t.Run("-replace", func(t *testing.T) {
 		env := newTestEnv(t, emulator.Options{})
-		env.needsEmulator(t)
-		replaceByRequest(t, env, subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, client.OrgRoleStaff), subOrgMembershipAddr)
+		replaceByRequest(t, env, subOrgMembershipConfig(env.ParentOrgID, env.joinableSubOrgID(t), client.OrgRoleStaff), subOrgMembershipAddr)
 	})
 }
 
@@ -410,7 +404,7 @@ func TestAccSubOrgMembership_replacements(t *testing.T) {
 // the membership over.
 func TestAccSubOrgMembership_twoResourcesOneMembership(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	joinable := env.joinableSubOrgID(t)
 	body := fmt.Sprintf(`
 resource "invent_sub_org_membership" "a" {
   org_id     = "c"
@@ -423,12 +417,12 @@ resource "invent_sub_org_membership" "b" {
   sub_org_id = %[2]q
   role       = "MANAGER"
 }
-`, env.OrgID, emulator.DefaultJoinableSubOrgID)
-	twice := messageRegexp(`Two resources create the same object`, `sub_org_id = "org_acme_emea"`,
-		`both create the membership of the token's user in sub-organization "org_acme_emea" of organization "org_acme"`)
-	resource.ParallelTest(t, resource.TestCase{
+`, env.ParentOrgID, joinable)
+	twice := messageRegexp(`Two resources create the same object`, fmt.Sprintf(`sub_org_id = %q`, joinable),
+		fmt.Sprintf(`both create the membership of the token's user in sub-organization %q of organization %q`, joinable, env.ParentOrgID))
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		CheckDestroy:             checkNotMemberOf(t, env, emulator.DefaultJoinableSubOrgID),
+		CheckDestroy:             checkNotMemberOf(t, env, joinable),
 		Steps:                    twoCreatesOfOneObject(t, env, body, twice, routeJoinSubOrg),
 	})
 }
@@ -439,7 +433,7 @@ func TestAccSubOrgMembership_roleChangeReactivates(t *testing.T) {
 	for _, checks := range []bool{true, false} {
 		t.Run(fmt.Sprintf("plan_checks = %t", checks), func(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
-			emu := env.needsEmulator(t)
+			emu := env.needsEmulator(t, knobSetup+" (a DISABLED membership)")
 			subOrgID, err := emu.AddSubOrg(env.OrgID, emulator.FixtureSubOrg{Name: "Acme Ops", Members: []emulator.FixtureMember{
 				{UserID: emulator.DefaultAdminUserID, Role: client.OrgRoleDeveloper, Status: client.MemberStatusDisabled},
 			}})
@@ -447,7 +441,7 @@ func TestAccSubOrgMembership_roleChangeReactivates(t *testing.T) {
 				t.Fatal(err)
 			}
 			memberIDKept := statecheck.CompareValue(compare.ValuesSame())
-			resource.ParallelTest(t, resource.TestCase{
+			parallelTest(t, resource.TestCase{
 				TerraformVersionChecks:   skipBelowImportBlocks,
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
@@ -484,27 +478,27 @@ func TestAccSubOrgMembership_roleChangeAfterLeave(t *testing.T) {
 	for _, checks := range []bool{true, false} {
 		t.Run(fmt.Sprintf("plan_checks = %t", checks), func(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
-			env.needsEmulator(t)
+			joinable := env.joinableSubOrgID(t)
 			ctx := testContext(t)
 			ws := newCLIWorkspace(t, env.URL, env.AdminToken)
 			config := func(role string) string {
 				return fmt.Sprintf("provider \"invent\" {\n  plan_checks = %t\n}\n", checks) +
-					subOrgMembershipConfig(env.OrgID, emulator.DefaultJoinableSubOrgID, role)
+					subOrgMembershipConfig(env.ParentOrgID, joinable, role)
 			}
 			ws.writeConfig(config(client.OrgRoleStaff))
 			ws.mustRun("apply", "-auto-approve")
 			left := ws.stateResources("invent_sub_org_membership")[0]["member_id"]
-			if err := env.Admin.LeaveSubOrg(ctx, env.OrgID, emulator.DefaultJoinableSubOrgID); err != nil {
+			if err := env.Admin.LeaveSubOrg(ctx, env.ParentOrgID, joinable); err != nil {
 				t.Fatal(err)
 			}
 
 			ws.writeConfig(config(client.OrgRoleManager))
 			run := ws.run("apply", "-auto-approve", "-refresh=false")
-			want := messageRegexp(`Warning: No longer a member of sub-organization "org_acme_emea"`,
+			want := messageRegexp(fmt.Sprintf(`Warning: No longer a member of sub-organization %q`, joinable),
 				`Changing the role joins the sub-organization again, which makes a new membership`)
 			wantExit := 0
 			if !checks {
-				want = messageRegexp(`Error: The role change in sub-organization "org_acme_emea" did more than the plan showed`,
+				want = messageRegexp(fmt.Sprintf(`Error: The role change in sub-organization %q did more than the plan showed`, joinable),
 					`so the join made a new membership; it answered member_id`, `Terraform recorded the membership as the API holds it`)
 				wantExit = 1
 			}
@@ -516,7 +510,7 @@ func TestAccSubOrgMembership_roleChangeAfterLeave(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			so, err := env.Admin.GetSubOrg(ctx, env.OrgID, emulator.DefaultJoinableSubOrgID)
+			so, err := env.Admin.GetSubOrg(ctx, env.ParentOrgID, joinable)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -526,6 +520,7 @@ func TestAccSubOrgMembership_roleChangeAfterLeave(t *testing.T) {
 					recorded["member_id"], recorded["role"], left, member.ID, member.Role)
 			}
 			ws.expectNoChanges()
+			ws.mustRun("destroy", "-auto-approve")
 		})
 	}
 }

@@ -1,7 +1,11 @@
 package provider
 
 import (
+	"context"
 	"fmt"
+	"regexp"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,7 +23,7 @@ import (
 // values come from the API itself, so the test does not depend on the fixture's numbers.
 func TestAccSubOrgsDataSource_allPages(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: 250})
-	env.needsEmulator(t)
+	env.needsEmulator(t, knobGeneratedSubOrgs)
 	all, err := env.Admin.ListSubOrgs(testContext(t), env.OrgID)
 	if err != nil {
 		t.Fatal(err)
@@ -107,29 +111,38 @@ func TestAccSubOrgsDataSource_allPages(t *testing.T) {
 
 func TestAccSubOrgsDataSource_nameRegex(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{GeneratedSubOrgs: 5})
-	env.needsEmulator(t)
-	resource.ParallelTest(t, resource.TestCase{
+	// The pattern and the sub-organizations it matches, in the API's order: the emulator's three
+	// Acme ones, or against a live account the test's own scratch one, whose name no other has.
+	pattern, matched := "^Acme ", []string{emulator.DefaultJoinableSubOrgID, emulator.DefaultDeveloperSubOrgID, emulator.DefaultSoleAdminSubOrgID}
+	if env.live != nil {
+		so, err := env.Admin.GetSubOrg(testContext(t), env.ParentOrgID, env.isolate(t).OrgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pattern, matched = "^"+regexp.QuoteMeta(so.Name)+"$", []string{so.ID}
+	}
+	ids := make([]knownvalue.Check, len(matched))
+	for i, id := range matched {
+		ids[i] = knownvalue.StringExact(id)
+	}
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfig(fmt.Sprintf(`
 data "invent_sub_orgs" "acme" {
   org_id     = %[1]q
-  name_regex = "^Acme "
+  name_regex = %[2]q
 }
 
 data "invent_sub_orgs" "none" {
   org_id     = %[1]q
   name_regex = "^no such name$"
 }
-`, env.OrgID)),
+`, env.ParentOrgID, pattern)),
 			ConfigStateChecks: []statecheck.StateCheck{
-				statecheck.ExpectKnownValue("data.invent_sub_orgs.acme", tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{
-					knownvalue.StringExact(emulator.DefaultJoinableSubOrgID),
-					knownvalue.StringExact(emulator.DefaultDeveloperSubOrgID),
-					knownvalue.StringExact(emulator.DefaultSoleAdminSubOrgID),
-				})),
-				statecheck.ExpectKnownValue("data.invent_sub_orgs.acme", tfjsonpath.New("sub_orgs").AtSliceIndex(1).AtMapKey("id"),
-					knownvalue.StringExact(emulator.DefaultDeveloperSubOrgID)),
+				statecheck.ExpectKnownValue("data.invent_sub_orgs.acme", tfjsonpath.New("ids"), knownvalue.ListExact(ids)),
+				statecheck.ExpectKnownValue("data.invent_sub_orgs.acme", tfjsonpath.New("sub_orgs").AtSliceIndex(len(matched)-1).AtMapKey("id"),
+					knownvalue.StringExact(matched[len(matched)-1])),
 				statecheck.ExpectKnownValue("data.invent_sub_orgs.none", tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{})),
 				statecheck.ExpectKnownValue("data.invent_sub_orgs.none", tfjsonpath.New("sub_orgs"), knownvalue.ListExact([]knownvalue.Check{})),
 			},
@@ -140,7 +153,18 @@ data "invent_sub_orgs" "none" {
 // `c` names the token's own organization: the result is the one of the explicit ID.
 func TestAccSubOrgsDataSource_tokenOrganization(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	resource.ParallelTest(t, resource.TestCase{
+	same := []statecheck.StateCheck{
+		statecheck.CompareValuePairs("data.invent_sub_orgs.own", tfjsonpath.New("ids"),
+			"data.invent_sub_orgs.explicit", tfjsonpath.New("ids"), compare.ValuesSame()),
+		statecheck.CompareValuePairs("data.invent_sub_orgs.own", tfjsonpath.New("sub_orgs"),
+			"data.invent_sub_orgs.explicit", tfjsonpath.New("sub_orgs"), compare.ValuesSame()),
+	}
+	if env.live != nil {
+		// Other tests change a live account's sub-organizations meanwhile: their members, and the
+		// tests' own sub-organizations.
+		same = []statecheck.StateCheck{sameSubOrgsBesidesTests{"data.invent_sub_orgs.own", "data.invent_sub_orgs.explicit"}}
+	}
+	parallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
 			Config: env.providerConfig(fmt.Sprintf(`
@@ -151,22 +175,49 @@ data "invent_sub_orgs" "own" {
 data "invent_sub_orgs" "explicit" {
   org_id = %q
 }
-`, env.OrgID)),
-			ConfigStateChecks: []statecheck.StateCheck{
+`, env.ParentOrgID)),
+			ConfigStateChecks: append(same,
 				statecheck.ExpectKnownValue("data.invent_sub_orgs.own", tfjsonpath.New("id"), knownvalue.StringExact("c")),
 				statecheck.ExpectKnownValue("data.invent_sub_orgs.own", tfjsonpath.New("ids"), knownvalue.NotNull()),
-				statecheck.CompareValuePairs("data.invent_sub_orgs.own", tfjsonpath.New("ids"),
-					"data.invent_sub_orgs.explicit", tfjsonpath.New("ids"), compare.ValuesSame()),
-				statecheck.CompareValuePairs("data.invent_sub_orgs.own", tfjsonpath.New("sub_orgs"),
-					"data.invent_sub_orgs.explicit", tfjsonpath.New("sub_orgs"), compare.ValuesSame()),
-			},
+			),
 		}},
 	})
 }
 
+// sameSubOrgsBesidesTests checks that two invent_sub_orgs list the same sub-organizations (ID and
+// name), those of the tests (named tf-acc-) aside.
+type sameSubOrgsBesidesTests struct{ a, b string }
+
+func (c sameSubOrgsBesidesTests) CheckState(_ context.Context, req statecheck.CheckStateRequest, resp *statecheck.CheckStateResponse) {
+	listed := func(addr string) []string {
+		var out []string
+		for _, r := range req.State.Values.RootModule.Resources {
+			if r.Address != addr {
+				continue
+			}
+			subOrgs, _ := r.AttributeValues["sub_orgs"].([]any)
+			for _, so := range subOrgs {
+				attrs, _ := so.(map[string]any)
+				if name, _ := attrs["name"].(string); !strings.HasPrefix(name, accPrefix) {
+					out = append(out, fmt.Sprintf("%v %v", attrs["id"], name))
+				}
+			}
+		}
+		return out
+	}
+	if a, b := listed(c.a), listed(c.b); len(a) == 0 || !slices.Equal(a, b) {
+		resp.Error = fmt.Errorf("%s lists %v, %s lists %v", c.a, a, c.b, b)
+	}
+}
+
 func TestAccSubOrgsDataSource_errors(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	env.needsEmulator(t)
+	// An organization the member token's user is no member of: the emulator's other one, or one of
+	// the live account's sub-organizations.
+	foreign := emulator.DefaultOtherOrgID
+	if env.live != nil {
+		foreign = env.memberlessSubOrgID(t)
+	}
 	cases := map[string]planErrorCase{
 		"invalid regex": {
 			config: env.providerConfig(fmt.Sprintf(`
@@ -180,13 +231,13 @@ data "invent_sub_orgs" "x" {
 		"unknown organization": {
 			config: env.providerConfig(`data "invent_sub_orgs" "x" { org_id = "org_nope" }`),
 			want: messageRegexp(`Cannot list the sub-organizations of organization "org_nope"`,
-				`404 Not Found: organization "org_nope" not found`),
+				`404 Not Found`, env.apiSays(`organization "org_nope" not found`)),
 		},
 		"organization of which the caller is no member": {
 			config: env.providerConfigWithToken(env.MemberToken,
-				fmt.Sprintf(`data "invent_sub_orgs" "x" { org_id = %q }`, emulator.DefaultOtherOrgID)),
-			want: messageRegexp(fmt.Sprintf(`Cannot list the sub-organizations of organization %q`, emulator.DefaultOtherOrgID),
-				fmt.Sprintf(`403 Forbidden: you are not a member of organization %q`, emulator.DefaultOtherOrgID)),
+				fmt.Sprintf(`data "invent_sub_orgs" "x" { org_id = %q }`, foreign)),
+			want: messageRegexp(fmt.Sprintf(`Cannot list the sub-organizations of organization %q`, foreign),
+				`403 Forbidden`, env.apiSays(fmt.Sprintf(`you are not a member of organization %q`, foreign))),
 		},
 	}
 	expectPlanErrors(t, cases)

@@ -1,16 +1,18 @@
 // Command skipguard reads `go test -json` output on stdin and prints it as `go test` without -v
 // would: each package's result line, and the output of every failed test. It also prints every
 // skipped test with its reason, and fails (exit code 1) if any test was skipped for a reason other
-// than an allowed version gate, or if any test or package failed.
+// than an allowed version gate or an -allow pattern, if more tests than -max-allowed skipped for an
+// -allow pattern, or if any test or package failed.
 //
 // `make test` runs the acceptance tests with TF_ACC set: there, a skipped test is a test that did
 // not run, and CI must not pass by running nothing. The only skips allowed are the version gates of
 // terraform-plugin-testing's tfversion package (a step that needs a newer Terraform CLI than the one
 // running), whose reason names both versions, plus any -allow pattern. With -no-version-gates even
 // those fail: on the newest CLI the project supports, a version gate that skips gates a feature
-// that then no run tests.
+// that then no run tests. Against a live account the tests that need the emulator skip: -allow
+// names their reasons, and -max-allowed bounds how many may.
 //
-//	go test -json ./... | go run ./internal/tools/skipguard [-no-version-gates] [-allow REGEXP]...
+//	go test -json ./... | go run ./internal/tools/skipguard [-no-version-gates] [-allow REGEXP]... [-max-allowed N]
 package main
 
 import (
@@ -71,36 +73,40 @@ func framing(line string) bool {
 
 // guard follows the stream and judges it.
 type guard struct {
-	out     io.Writer
-	allowed []*regexp.Regexp
-	rule    string              // which skips may happen, for the verdict
-	output  map[string][]string // each running test's output, by package and test
-	passed  int
-	gated   []skip // skipped for an allowed reason
-	denied  []skip // skipped for any other reason
-	failed  []string
+	out   io.Writer
+	gates []*regexp.Regexp // the version gates allowed
+	extra []*regexp.Regexp // the -allow patterns
+	// maxExtra is how many skips extra may allow; negative: any number.
+	maxExtra int
+	rule     string              // which skips may happen, for the verdict
+	output   map[string][]string // each running test's output, by package and test
+	passed   int
+	gated    []skip // skipped by an allowed version gate
+	allowed  []skip // skipped for a reason extra matches
+	denied   []skip // skipped for any other reason
+	failed   []string
 }
 
-// newGuard makes a guard that allows the skips that extra matches, and the version gates unless
-// noVersionGates.
+// newGuard makes a guard that allows the skips that extra matches, any number of them, and the
+// version gates unless noVersionGates.
 func newGuard(out io.Writer, noVersionGates bool, extra []*regexp.Regexp) *guard {
-	g := &guard{out: out, allowed: extra, output: map[string][]string{}}
+	g := &guard{out: out, extra: extra, maxExtra: -1, output: map[string][]string{}}
 	if noVersionGates {
 		g.rule = "no test may skip on the newest CLI, not even by a version gate"
 	} else {
-		g.allowed = append(slices.Clone(versionGates), extra...)
+		g.gates = slices.Clone(versionGates)
 		g.rule = "only version gates may skip here (is TF_ACC set?)"
 	}
 	return g
 }
 
+// isAllowed reports whether a skip for reason is allowed, by a version gate or by -allow.
 func (g *guard) isAllowed(reason string) bool {
-	for _, re := range g.allowed {
-		if re.MatchString(reason) {
-			return true
-		}
-	}
-	return false
+	return matchesAny(g.gates, reason) || matchesAny(g.extra, reason)
+}
+
+func matchesAny(patterns []*regexp.Regexp, s string) bool {
+	return slices.ContainsFunc(patterns, func(re *regexp.Regexp) bool { return re.MatchString(s) })
 }
 
 // print writes a test's output without the framing lines.
@@ -146,9 +152,12 @@ func (g *guard) line(text string) {
 	case e.Action == "skip":
 		g.print(g.output[key])
 		s := skip{test: e.Package + " " + e.Test, reason: skipReason(g.output[key])}
-		if g.isAllowed(s.reason) {
+		switch {
+		case matchesAny(g.gates, s.reason):
 			g.gated = append(g.gated, s)
-		} else {
+		case matchesAny(g.extra, s.reason):
+			g.allowed = append(g.allowed, s)
+		default:
 			g.denied = append(g.denied, s)
 		}
 		delete(g.output, key)
@@ -162,18 +171,28 @@ func (g *guard) finish() bool {
 		fmt.Fprintf(g.out, "skipguard: %s did not finish; its output:\n", key)
 		g.print(lines)
 	}
-	fmt.Fprintf(g.out, "skipguard: %d tests passed, %d skipped by a version gate, %d skipped otherwise, %d failed\n",
-		g.passed, len(g.gated), len(g.denied), len(g.failed))
+	fmt.Fprintf(g.out, "skipguard: %d tests passed, %d skipped by a version gate, %d skipped as -allow allows, %d skipped otherwise, %d failed\n",
+		g.passed, len(g.gated), len(g.allowed), len(g.denied), len(g.failed))
 	if len(g.denied) > 0 {
 		fmt.Fprintf(g.out, "skipguard: FAIL: these tests were skipped, and %s:\n", g.rule)
-		for _, s := range g.denied {
-			fmt.Fprintf(g.out, "  %s: %s\n", s.test, strings.ReplaceAll(s.reason, "\n", "\n    "))
-		}
+		printSkips(g.out, g.denied)
+	}
+	tooMany := g.maxExtra >= 0 && len(g.allowed) > g.maxExtra
+	if tooMany {
+		fmt.Fprintf(g.out, "skipguard: FAIL: %d tests were skipped as -allow allows, more than -max-allowed %d:\n", len(g.allowed), g.maxExtra)
+		printSkips(g.out, g.allowed)
 	}
 	if len(g.failed) > 0 {
 		fmt.Fprintf(g.out, "skipguard: FAIL: %s\n", strings.Join(g.failed, ", "))
 	}
-	return len(g.denied) == 0 && len(g.failed) == 0
+	return len(g.denied) == 0 && !tooMany && len(g.failed) == 0
+}
+
+// printSkips lists skipped tests with their reasons.
+func printSkips(out io.Writer, skips []skip) {
+	for _, s := range skips {
+		fmt.Fprintf(out, "  %s: %s\n", s.test, strings.ReplaceAll(s.reason, "\n", "\n    "))
+	}
 }
 
 // run reads the stream from in and judges it.
@@ -197,8 +216,11 @@ func main() {
 		return err
 	})
 	noVersionGates := flag.Bool("no-version-gates", false, "fail on version-gate skips too (for the newest CLI, where every test must run)")
+	maxAllowed := flag.Int("max-allowed", -1, "fail if more than `N` tests skip for a reason an -allow pattern matches (negative: any number)")
 	flag.Parse()
-	ok, err := run(os.Stdin, newGuard(os.Stdout, *noVersionGates, allowed))
+	g := newGuard(os.Stdout, *noVersionGates, allowed)
+	g.maxExtra = *maxAllowed
+	ok, err := run(os.Stdin, g)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "skipguard:", err)
 		os.Exit(2)

@@ -76,7 +76,7 @@ func TestGuard(t *testing.T) {
 		// Skips are shown with their reason.
 		"    a_test.go:4: first\n    a_test.go:4: Terraform CLI version 1.11.4 is below minimum version 1.12.0: skipping test\n--- SKIP: TestGate (0.00s)\n",
 		"FAIL\tdemo\t0.044s\n",
-		"skipguard: 1 tests passed, 1 skipped by a version gate, 2 skipped otherwise, 3 failed\n",
+		"skipguard: 1 tests passed, 1 skipped by a version gate, 0 skipped as -allow allows, 2 skipped otherwise, 3 failed\n",
 		"  demo TestSub/a: multi\n    line\n  demo TestAcc: Acceptance tests skipped unless env 'TF_ACC' set\n",
 		"skipguard: FAIL: demo TestSub/b, demo TestSub, demo\n",
 	} {
@@ -130,7 +130,7 @@ func TestGuard_noVersionGates(t *testing.T) {
 		t.Errorf("a version-gated skip passed with -no-version-gates:\n%s", out)
 	}
 	for _, want := range []string{
-		"skipguard: 1 tests passed, 0 skipped by a version gate, 1 skipped otherwise, 0 failed\n",
+		"skipguard: 1 tests passed, 0 skipped by a version gate, 0 skipped as -allow allows, 1 skipped otherwise, 0 failed\n",
 		"skipguard: FAIL: these tests were skipped, and no test may skip on the newest CLI, not even by a version gate:\n" +
 			"  demo TestGate: Terraform CLI version 1.11.4 is below minimum version 1.12.0: skipping test\n",
 	} {
@@ -140,6 +140,34 @@ func TestGuard_noVersionGates(t *testing.T) {
 	}
 	if ok, out := judgeGates(t, strings.Join(gatedOnly, ""), true, regexp.MustCompile(`^Terraform CLI version 1\.11\.4 `)); !ok {
 		t.Errorf("a skip matching -allow failed with -no-version-gates:\n%s", out)
+	}
+}
+
+// -max-allowed bounds the skips that -allow patterns allow, and counts no version gate among them.
+func TestGuard_maxAllowed(t *testing.T) {
+	var skipsOnly []string
+	for line := range strings.Lines(stream) {
+		if strings.Contains(line, `"TestGate"`) || strings.Contains(line, `"TestAcc"`) || strings.Contains(line, `"TestPass"`) {
+			skipsOnly = append(skipsOnly, line)
+		}
+	}
+	judgeMax := func(maxAllowed int) (bool, string) {
+		var out strings.Builder
+		g := newGuard(&out, false, []*regexp.Regexp{regexp.MustCompile(`^Acceptance tests skipped`)})
+		g.maxExtra = maxAllowed
+		ok, err := run(strings.NewReader(strings.Join(skipsOnly, "")), g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok, out.String()
+	}
+	if ok, out := judgeMax(1); !ok || !strings.Contains(out, "1 skipped by a version gate, 1 skipped as -allow allows, 0 skipped otherwise") {
+		t.Errorf("one allowed skip failed -max-allowed 1:\n%s", out)
+	}
+	ok, out := judgeMax(0)
+	if want := "skipguard: FAIL: 1 tests were skipped as -allow allows, more than -max-allowed 0:\n" +
+		"  demo TestAcc: Acceptance tests skipped unless env 'TF_ACC' set\n"; ok || !strings.Contains(out, want) {
+		t.Errorf("one allowed skip passed -max-allowed 0, or the output lacks %q:\n%s", want, out)
 	}
 }
 
