@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"net/http"
 	"sync"
 	"testing"
 	"time"
@@ -50,15 +51,30 @@ func TestCurrentUser_failureIsShared(t *testing.T) {
 	}
 }
 
-// A caller cancelled while the lookup runs returns at once; the lookup goes on for the others.
+// A caller cancelled while the lookup runs returns at once; the lookup goes on for the others. The
+// API holds its answer until the first caller has given up, whatever the machine's load.
 func TestCurrentUser_cancelledCallerLeavesTheLookup(t *testing.T) {
-	env := newEmulatorEnv(t, emulator.Options{Latency: 100 * time.Millisecond})
+	arrived, release := make(chan struct{}), make(chan struct{})
+	emu, url := serveEmulator(t, emulator.Options{}, func(api http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/users/me" {
+				close(arrived)
+				<-release
+			}
+			api.ServeHTTP(w, r)
+		})
+	})
+	env := emulatorEnv(t, emu, url)
 	data := newProviderData(env.Admin, true)
-	ctx, cancel := context.WithTimeout(testContext(t), 10*time.Millisecond)
-	defer cancel()
+	ctx, cancel := context.WithCancel(testContext(t))
+	go func() {
+		<-arrived
+		cancel()
+	}()
 	if _, err := data.currentUser(ctx); err == nil {
 		t.Fatal("a caller whose context ends before the answer got one")
 	}
+	close(release)
 	if u, err := data.currentUser(testContext(t)); err != nil || u.ID != emulator.DefaultAdminUserID {
 		t.Errorf("the next caller: %+v, %v", u, err)
 	}
