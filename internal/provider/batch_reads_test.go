@@ -345,6 +345,7 @@ func TestAccBatchReads_replaceBesideConcurrentCreates(t *testing.T) {
 		})
 	}
 	env := newTestEnvThrough(t, emulator.Options{GeneratedSubOrgs: after}, slowed)
+	env.needsEmulator(t, knobGeneratedSubOrgs)
 	const replaced = "invent_sub_org_membership.bulk[7]" // org_gen_00008, role MANAGER
 	ws := newCLIWorkspace(t, env.URL, env.AdminToken)
 	memberships := func(n int) string {
